@@ -1,0 +1,44 @@
+import type { ScheduleStatus } from '../generated/graphql.js';
+
+export type { ScheduleStatus };
+
+/** The schedule states, as stored in the table and shown in the API. */
+export const Status = {
+  pending: 'PENDING',
+  queued: 'QUEUED',
+  fired: 'FIRED',
+  cancelled: 'CANCELLED',
+} as const satisfies Record<string, ScheduleStatus>;
+
+/*
+ * PENDING -> QUEUED -> FIRED, and PENDING|QUEUED -> CANCELLED. PENDING -> FIRED is allowed
+ * because a feeder can crash after sending a message and before marking the item QUEUED.
+ * QUEUED -> QUEUED is the feeder re-sending a stranded hand-over.
+ */
+const NEXT: Readonly<Record<ScheduleStatus, readonly ScheduleStatus[]>> = {
+  PENDING: ['QUEUED', 'FIRED', 'CANCELLED'],
+  QUEUED: ['QUEUED', 'FIRED', 'CANCELLED'],
+  FIRED: [],
+  CANCELLED: [],
+};
+
+/** Whether a schedule in state `from` may move to state `to`. */
+export function canTransition(from: ScheduleStatus, to: ScheduleStatus): boolean {
+  return NEXT[from].indexOf(to) >= 0;
+}
+
+/** The states from which a schedule may move to `to`: the status condition of that write. */
+export function statusesLeadingTo(to: ScheduleStatus): ScheduleStatus[] {
+  const from: ScheduleStatus[] = [];
+  for (const status of [Status.pending, Status.queued, Status.fired, Status.cancelled]) {
+    if (canTransition(status, to)) {
+      from.push(status);
+    }
+  }
+  return from;
+}
+
+/** Whether the schedule will still fire unless cancelled (it shows in `pendingSchedules`). */
+export function isLive(status: ScheduleStatus): boolean {
+  return status === Status.pending || status === Status.queued;
+}

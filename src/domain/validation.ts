@@ -1,0 +1,185 @@
+import { ErrorType } from './errors.js';
+import { fail, ok, type Result } from './result.js';
+import type { SchedulerSettings } from './settings.js';
+import { fractionDigits, isoFromEpochMs } from './time.js';
+
+/** SQS refuses a DelaySeconds above this. */
+export const SQS_MAX_DELAY_SECONDS = 900;
+
+const CLIENT_TOKEN_MAX_LENGTH = 64;
+const CLIENT_TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:';
+const MAX_ID_LENGTH = 64;
+
+/**
+ * `createSchedule` input with the due time already parsed: `dueAtMs` comes from the caller's
+ * date parser (`util.time` in resolvers), `dueAtText` is the original text for precision checks.
+ */
+export interface CreateScheduleFields {
+  readonly dueAtText?: string | null;
+  readonly dueAtMs?: number | null;
+  readonly delaySeconds?: number | null;
+  readonly payload: string;
+  readonly clientToken?: string | null;
+}
+
+/** A due time and payload that passed every rule. */
+export interface AcceptedSchedule {
+  readonly dueAtMs: number;
+  readonly dueAt: string;
+  readonly payload: string;
+  readonly clientToken: string | null;
+  /** True when the schedule goes straight to the delay queue instead of waiting for a feeder. */
+  readonly fastPath: boolean;
+}
+
+/** Length of `text` in UTF-8 bytes (no TextEncoder in APPSYNC_JS). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text.split('')) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x80) {
+      bytes = bytes + 1;
+    } else if (code < 0x800) {
+      bytes = bytes + 2;
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      // Each half of a surrogate pair counts 2: the pair is one 4-byte code point.
+      bytes = bytes + 2;
+    } else {
+      bytes = bytes + 3;
+    }
+  }
+  return bytes;
+}
+
+/** Checks a client token: 1 to 64 characters of letters, digits and `-_.:`. */
+export function validateClientToken(token: string): Result<string> {
+  if (token.length === 0 || token.length > CLIENT_TOKEN_MAX_LENGTH) {
+    return fail(
+      ErrorType.validation,
+      `input.clientToken must be 1 to ${CLIENT_TOKEN_MAX_LENGTH} characters; received ${token.length}`,
+    );
+  }
+  for (const ch of token.split('')) {
+    if (CLIENT_TOKEN_CHARS.indexOf(ch) < 0) {
+      return fail(
+        ErrorType.validation,
+        `input.clientToken may hold only letters, digits and "-_.:"; received ${JSON.stringify(ch)}`,
+      );
+    }
+  }
+  return ok(token);
+}
+
+function resolveDueAtMs(input: CreateScheduleFields, nowMs: number): Result<number> {
+  const hasDueAt = input.dueAtMs !== undefined && input.dueAtMs !== null;
+  const hasDelay = input.delaySeconds !== undefined && input.delaySeconds !== null;
+  if (hasDueAt === hasDelay) {
+    return fail(
+      ErrorType.validation,
+      `Give exactly one of input.dueAt and input.delaySeconds; received ${hasDueAt ? 'both' : 'neither'}`,
+    );
+  }
+  if (hasDelay) {
+    const delay = input.delaySeconds as number;
+    if (Math.floor(delay) !== delay || delay < 0) {
+      return fail(
+        ErrorType.validation,
+        `input.delaySeconds must be a whole number >= 0; received ${delay}`,
+      );
+    }
+    return ok(nowMs + delay * 1000);
+  }
+  const dueAtMs = input.dueAtMs as number;
+  if (Math.floor(dueAtMs) !== dueAtMs) {
+    return fail(
+      ErrorType.validation,
+      `input.dueAt is not a valid date-time; received ${String(input.dueAtText)}`,
+    );
+  }
+  if (typeof input.dueAtText === 'string' && fractionDigits(input.dueAtText) > 3) {
+    return fail(
+      ErrorType.validation,
+      `input.dueAt may have at most millisecond precision; received ${input.dueAtText}`,
+    );
+  }
+  return ok(dueAtMs);
+}
+
+/** Applies every `createSchedule` rule at time `nowMs`; the error names the field and the value. */
+export function validateCreateSchedule(
+  input: CreateScheduleFields,
+  nowMs: number,
+  settings: SchedulerSettings,
+): Result<AcceptedSchedule> {
+  const due = resolveDueAtMs(input, nowMs);
+  if (!due.ok) {
+    return fail(due.error.type, due.error.message);
+  }
+  const dueAtMs = due.value;
+  const dueAt = isoFromEpochMs(dueAtMs);
+  if (dueAtMs < nowMs - settings.pastToleranceMs) {
+    return fail(
+      ErrorType.validation,
+      `input.dueAt is ${nowMs - dueAtMs} ms in the past (at most ${settings.pastToleranceMs} ms allowed); received ${dueAt}`,
+    );
+  }
+  if (dueAtMs > nowMs + settings.maxHorizonSeconds * 1000) {
+    return fail(
+      ErrorType.validation,
+      `input.dueAt is more than ${settings.maxHorizonSeconds} seconds ahead; received ${dueAt}`,
+    );
+  }
+  const payloadBytes = utf8Length(input.payload);
+  if (input.payload.trim() === '') {
+    return fail(
+      ErrorType.validation,
+      'input.payload must be a JSON document; received an empty string',
+    );
+  }
+  if (payloadBytes > settings.maxPayloadBytes) {
+    return fail(
+      ErrorType.validation,
+      `input.payload must be at most ${settings.maxPayloadBytes} bytes; received ${payloadBytes}`,
+    );
+  }
+  let clientToken: string | null = null;
+  if (input.clientToken !== undefined && input.clientToken !== null) {
+    const token = validateClientToken(input.clientToken);
+    if (!token.ok) {
+      return fail(token.error.type, token.error.message);
+    }
+    clientToken = token.value;
+  }
+  return ok({
+    dueAtMs,
+    dueAt,
+    payload: input.payload,
+    clientToken,
+    fastPath: isFastPath(dueAtMs, nowMs, settings),
+  });
+}
+
+/** Whether a schedule due at `dueAtMs` should go straight to the delay queue. */
+export function isFastPath(dueAtMs: number, nowMs: number, settings: SchedulerSettings): boolean {
+  return dueAtMs - nowMs <= settings.fastPathHorizonSeconds * 1000;
+}
+
+/**
+ * DelaySeconds for a message due at `dueAtMs`: rounded down so the message arrives up to a
+ * second early and the dispatcher holds it to the millisecond; clamped to SQS's 0..900.
+ */
+export function delaySecondsUntil(dueAtMs: number, nowMs: number): number {
+  const seconds = Math.floor((dueAtMs - nowMs) / 1000);
+  return Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, seconds));
+}
+
+/** Checks an id argument's size before it is parsed (ids are at most 64 characters). */
+export function validateIdArgument(name: string, id: string): Result<string> {
+  if (id.length === 0 || id.length > MAX_ID_LENGTH) {
+    return fail(
+      ErrorType.validation,
+      `${name} must be 1 to ${MAX_ID_LENGTH} characters; received ${id.length}`,
+    );
+  }
+  return ok(id);
+}
