@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './keys.js';
 export * from './owner.js';
+export * from './pagination.js';
 export * from './result.js';
 export * from './schedule-item.js';
 export * from './settings.js';

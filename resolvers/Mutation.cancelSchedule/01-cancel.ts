@@ -1,0 +1,58 @@
+/*
+ * cancelSchedule step 1: the single conditional write. It succeeds only for the owner and
+ * only while the schedule is live, so a success guarantees the dispatcher's claim will fail.
+ */
+import { util, type Context, type DynamoDBUpdateItemRequest } from '@aws-appsync/utils';
+import {
+  Status,
+  isoFromEpochMs,
+  readSettings,
+  statusesLeadingTo,
+  type ScheduleItem,
+} from '../../src/domain/index.js';
+import { failOnError, isConditionFailure } from '../lib/common.js';
+import type { CancelScheduleStash } from '../lib/cancel-stash.js';
+
+const DAY_SECONDS = 86_400;
+
+/** Sets CANCELLED, the cancel time and the TTL, and leaves the owner index. */
+export function request(ctx: Context<unknown, CancelScheduleStash>): DynamoDBUpdateItemRequest {
+  const settings = readSettings(ctx.env);
+  const retentionDays = settings.ok ? settings.value.finishedRetentionDays : 7;
+  const nowMs = util.time.nowEpochMilliSeconds();
+  const values: Record<string, unknown> = {
+    ':owner': ctx.stash.owner,
+    ':cancelled': Status.cancelled,
+    ':now': isoFromEpochMs(nowMs),
+    ':ttl': Math.floor(nowMs / 1000) + retentionDays * DAY_SECONDS,
+  };
+  const placeholders: string[] = [];
+  for (const status of statusesLeadingTo(Status.cancelled)) {
+    const placeholder = `:from${placeholders.length}`;
+    values[placeholder] = status;
+    placeholders.push(placeholder);
+  }
+  return {
+    operation: 'UpdateItem',
+    key: util.dynamodb.toMapValues({ pk: ctx.stash.key.pk, sk: ctx.stash.key.sk }),
+    update: {
+      expression: 'SET #status = :cancelled, cancelledAt = :now, #ttl = :ttl REMOVE pendingOwner',
+      expressionNames: { '#status': 'status', '#ttl': 'ttl' },
+      expressionValues: util.dynamodb.toMapValues(values),
+    },
+    condition: {
+      expression: `#owner = :owner AND #status IN (${placeholders.join(', ')})`,
+      expressionNames: { '#owner': 'owner', '#status': 'status' },
+    },
+  };
+}
+
+/** Keeps the cancelled item; a failed condition is left for the next step to explain. */
+export function response(ctx: Context<unknown, CancelScheduleStash>): ScheduleItem | null {
+  if (isConditionFailure(ctx.error)) {
+    return null;
+  }
+  failOnError(ctx.error);
+  ctx.stash.schedule = ctx.result as ScheduleItem;
+  return ctx.stash.schedule;
+}

@@ -1,0 +1,43 @@
+/*
+ * cancelSchedule step 2: runs only when the conditional update failed, and turns the current
+ * item into the right error. Missing and another owner's give the same NotFoundError.
+ */
+import { runtime, util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
+import { ErrorType, Status, type ScheduleItem } from '../../src/domain/index.js';
+import { failOnError } from '../lib/common.js';
+import type { CancelScheduleStash } from '../lib/cancel-stash.js';
+
+/** Reads the item the update could not cancel. */
+export function request(ctx: Context<unknown, CancelScheduleStash>): DynamoDBGetItemRequest {
+  if (ctx.stash.schedule) {
+    return runtime.earlyReturn(ctx.stash.schedule);
+  }
+  return {
+    operation: 'GetItem',
+    key: util.dynamodb.toMapValues({ pk: ctx.stash.key.pk, sk: ctx.stash.key.sk }),
+    consistentRead: true,
+  };
+}
+
+/** Explains the refusal: not found, already fired, already cancelled, or a race to retry. */
+export function response(ctx: Context<unknown, CancelScheduleStash>): null {
+  failOnError(ctx.error);
+  const item = ctx.result as ScheduleItem | null | undefined;
+  const id = ctx.stash.key.sk.slice(ctx.stash.key.sk.indexOf('#') + 1);
+  if (item === undefined || item === null || item.owner !== ctx.stash.owner) {
+    util.error(`No schedule with id ${id}`, ErrorType.notFound);
+  }
+  if (item.status === Status.fired) {
+    util.error(
+      `Schedule ${id} has already fired at ${String(item.firedAt)}`,
+      ErrorType.alreadyFired,
+    );
+  }
+  if (item.status === Status.cancelled) {
+    util.error(
+      `Schedule ${id} was already cancelled at ${String(item.cancelledAt)}`,
+      ErrorType.alreadyCancelled,
+    );
+  }
+  return util.error(`Schedule ${id} changed while cancelling; retry`, ErrorType.conflict);
+}

@@ -1,0 +1,35 @@
+/*
+ * createSchedule step 3: writes the schedule item. On a replay the same put heals a crash
+ * between the token record and the item; a condition failure then means the item exists.
+ */
+import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
+import { ErrorType, type ScheduleItem } from '../../src/domain/index.js';
+import { failOnError, isConditionFailure } from '../lib/common.js';
+import type { CreateScheduleStash } from '../lib/create-stash.js';
+
+/** Puts the planned (or replayed) item unless one with its key exists. */
+export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPutItemRequest {
+  const item = ctx.stash.replay ?? ctx.stash.item;
+  const { pk, sk, ...attributes } = item;
+  return {
+    operation: 'PutItem',
+    key: util.dynamodb.toMapValues({ pk, sk }),
+    attributeValues: util.dynamodb.toMapValues(attributes),
+    condition: { expression: 'attribute_not_exists(pk)' },
+  };
+}
+
+/** Records whether this request created the item, which decides the SQS hand-over. */
+export function response(ctx: Context<unknown, CreateScheduleStash>): ScheduleItem | null {
+  if (isConditionFailure(ctx.error)) {
+    if (!ctx.stash.replay) {
+      util.error(`Schedule ${ctx.stash.item.id} already exists; retry`, ErrorType.conflict);
+    }
+    ctx.stash.created = false;
+    return null;
+  }
+  failOnError(ctx.error);
+  ctx.stash.created = true;
+  ctx.stash.schedule = ctx.stash.replay ?? ctx.stash.item;
+  return ctx.stash.schedule;
+}

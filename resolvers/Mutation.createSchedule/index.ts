@@ -1,0 +1,87 @@
+/*
+ * createSchedule: validates the input, then writes idempotently (no transactions) and hands
+ * fast-path schedules to the delay queue. The steps share the planned item through the stash.
+ */
+import { util, type Context } from '@aws-appsync/utils';
+import {
+  Status,
+  clientTokenKey,
+  isoFromEpochMs,
+  makeScheduleId,
+  scheduleKey,
+  validateCreateSchedule,
+  type ScheduleItem,
+} from '../../src/domain/index.js';
+import type { MutationCreateScheduleArgs } from '../../src/generated/graphql.js';
+import { callerOwner, settingsFrom } from '../lib/common.js';
+import type { CreateScheduleStash } from '../lib/create-stash.js';
+
+const DAY_SECONDS = 86_400;
+
+/** Validates the input and plans the item; the pipeline functions do the writes. */
+export function request(
+  ctx: Context<MutationCreateScheduleArgs, CreateScheduleStash>,
+): Record<string, never> {
+  const settings = settingsFrom(ctx.env);
+  const input = ctx.args.input;
+  const nowMs = util.time.nowEpochMilliSeconds();
+  const dueAtText = input.dueAt ?? null;
+  // AWSJSON arrives parsed, as in AppSync; the domain validates and stores the JSON text.
+  const payload = JSON.stringify(input.payload);
+  const parsed = validateCreateSchedule(
+    {
+      dueAtText,
+      dueAtMs: dueAtText === null ? null : util.time.parseISO8601ToEpochMilliSeconds(dueAtText),
+      delaySeconds: input.delaySeconds ?? null,
+      payload: payload === undefined ? '' : payload,
+      clientToken: input.clientToken ?? null,
+    },
+    nowMs,
+    settings,
+  );
+  if (!parsed.ok) {
+    return util.error(parsed.error.message, parsed.error.type);
+  }
+  const accepted = parsed.value;
+  if (accepted.fastPath && !ctx.env['DELAY_QUEUE_URL']) {
+    util.error('DELAY_QUEUE_URL is not set; received an empty value', 'ConfigurationError');
+  }
+  const owner = callerOwner(ctx.identity);
+  const id = makeScheduleId(accepted.dueAtMs, util.autoUlid(), settings.shardCount);
+  const key = scheduleKey(id, settings.bucketWidthSeconds);
+  if (key === null) {
+    return util.error(`Could not derive a key from id ${id}`, 'InternalError');
+  }
+  const createdAt = isoFromEpochMs(nowMs);
+  const base = {
+    ...key,
+    id,
+    owner,
+    dueAt: accepted.dueAt,
+    payload: accepted.payload,
+    createdAt,
+    pendingOwner: owner,
+  };
+  const withToken =
+    accepted.clientToken === null ? base : { ...base, clientToken: accepted.clientToken };
+  const item: ScheduleItem = accepted.fastPath
+    ? { ...withToken, status: Status.queued, queuedAt: createdAt, sendCount: 1 }
+    : { ...withToken, status: Status.pending, sendCount: 0 };
+  ctx.stash.item = item;
+  ctx.stash.requestDue =
+    dueAtText === null ? `delaySeconds:${input.delaySeconds}` : `dueAt:${accepted.dueAt}`;
+  ctx.stash.tokenTtl =
+    Math.floor(accepted.dueAtMs / 1000) + settings.finishedRetentionDays * DAY_SECONDS;
+  ctx.stash.dueAtMs = accepted.dueAtMs;
+  if (accepted.clientToken !== null) {
+    ctx.stash.tokenKey = clientTokenKey(owner, accepted.clientToken);
+  }
+  return {};
+}
+
+/** Returns the schedule the steps created, replayed or found. */
+export function response(
+  ctx: Context<MutationCreateScheduleArgs, CreateScheduleStash>,
+): ScheduleItem | undefined {
+  return ctx.stash.schedule;
+}

@@ -1,0 +1,27 @@
+/*
+ * Which data source each resolver file uses, by its path under resolvers/ without `.ts`. The
+ * names and types are a contract with the CDK stack; a pipeline's own index has none.
+ */
+import type { DataSourceEntry } from '../src/resolver-manifest.js';
+
+/** The API's data sources. */
+export const DATA_SOURCES: readonly DataSourceEntry[] = [
+  { name: 'schedules', type: 'AMAZON_DYNAMODB' },
+  { name: 'delayQueue', type: 'HTTP' },
+  { name: 'none', type: 'NONE' },
+];
+
+/** Data source of every unit resolver and pipeline function. */
+export const RESOLVER_DATA_SOURCES: Readonly<Record<string, string>> = {
+  'Query.schedule': 'schedules',
+  'Query.pendingSchedules': 'schedules',
+  'Mutation.createSchedule/01-read-token': 'schedules',
+  'Mutation.createSchedule/02-put-token': 'schedules',
+  'Mutation.createSchedule/03-put-schedule': 'schedules',
+  'Mutation.createSchedule/04-read-schedule': 'schedules',
+  'Mutation.createSchedule/05-send-message': 'delayQueue',
+  'Mutation.cancelSchedule/01-cancel': 'schedules',
+  'Mutation.cancelSchedule/02-explain': 'schedules',
+  'Mutation.publishScheduleFired': 'none',
+  'Subscription.onScheduleFired': 'none',
+};
