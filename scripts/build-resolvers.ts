@@ -1,0 +1,184 @@
+/*
+ * Bundles every AppSync JS resolver with esbuild as AWS documents for APPSYNC_JS (one ESM file
+ * per resolver or pipeline function, @aws-appsync/utils external) and writes manifest.json,
+ * which the CDK stack and the local engine both read.
+ */
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { buildSchema, isObjectType, type GraphQLSchema } from 'graphql';
+import { DATA_SOURCES, RESOLVER_DATA_SOURCES } from '../resolvers/data-sources.js';
+import {
+  RESOLVER_BUILD_DIR,
+  type PipelineFunctionEntry,
+  type ResolverEntry,
+  type ResolverManifest,
+} from '../src/resolver-manifest.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESOLVERS_DIR = path.join(ROOT, 'resolvers');
+const ROOT_TYPES = ['Query', 'Mutation', 'Subscription'];
+/** `Type.field` (a unit resolver file without `.ts`, or a pipeline folder). */
+const RESOLVER_NAME = /^([A-Z][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+const PIPELINE_STEP = /^(\d\d)-([a-z0-9-]+)\.ts$/;
+
+/** A resolver source file found under resolvers/, before bundling. */
+interface Discovered {
+  readonly entry: ResolverEntry;
+  /** Output name (without .js) to source path, for every file of this resolver. */
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+function dataSourceOf(codeName: string): string {
+  const name = RESOLVER_DATA_SOURCES[codeName];
+  if (name === undefined) {
+    throw new Error(
+      `resolvers/data-sources.ts names no data source for ${codeName}; received only: ${Object.keys(RESOLVER_DATA_SOURCES).join(', ')}`,
+    );
+  }
+  if (!DATA_SOURCES.some((source) => source.name === name)) {
+    throw new Error(`${codeName} uses unknown data source "${name}"`);
+  }
+  return name;
+}
+
+async function discoverPipeline(typeName: string, fieldName: string): Promise<Discovered> {
+  const folder = `${typeName}.${fieldName}`;
+  const files = (await readdir(path.join(RESOLVERS_DIR, folder))).sort();
+  if (!files.includes('index.ts')) {
+    throw new Error(`Pipeline resolvers/${folder}/ has no index.ts; received ${files.join(', ')}`);
+  }
+  const sources: Record<string, string> = { [`${folder}/index`]: `resolvers/${folder}/index.ts` };
+  const functions: PipelineFunctionEntry[] = [];
+  for (const file of files.filter((name) => name !== 'index.ts')) {
+    const step = PIPELINE_STEP.exec(file);
+    if (step === null) {
+      throw new Error(`Pipeline step resolvers/${folder}/${file} must be named NN-step.ts`);
+    }
+    const codeName = `${folder}/${file.slice(0, -3)}`;
+    sources[codeName] = `resolvers/${codeName}.ts`;
+    functions.push({
+      name: `${typeName}_${fieldName}_${step[1]}_${(step[2] ?? '').replaceAll('-', '_')}`,
+      dataSource: dataSourceOf(codeName),
+      code: `${codeName}.js`,
+    });
+  }
+  const entry: ResolverEntry = {
+    typeName,
+    fieldName,
+    kind: 'PIPELINE',
+    code: `${folder}/index.js`,
+    functions,
+  };
+  return { entry, sources };
+}
+
+/** Finds every resolver under resolvers/: `Type.field.ts` (unit) or `Type.field/` (pipeline). */
+export async function discoverResolvers(): Promise<Discovered[]> {
+  const found: Discovered[] = [];
+  for (const name of (await readdir(RESOLVERS_DIR)).sort()) {
+    const isDir = (await stat(path.join(RESOLVERS_DIR, name))).isDirectory();
+    const match = RESOLVER_NAME.exec(isDir ? name : name.replace(/\.ts$/, ''));
+    if (match === null || (!isDir && !name.endsWith('.ts'))) {
+      continue; // helpers (lib/, data-sources.ts) are bundled into the resolvers that import them
+    }
+    const [, typeName = '', fieldName = ''] = match;
+    if (isDir) {
+      found.push(await discoverPipeline(typeName, fieldName));
+    } else {
+      const codeName = `${typeName}.${fieldName}`;
+      found.push({
+        entry: {
+          typeName,
+          fieldName,
+          kind: 'UNIT',
+          dataSource: dataSourceOf(codeName),
+          code: `${codeName}.js`,
+        },
+        sources: { [codeName]: `resolvers/${name}` },
+      });
+    }
+  }
+  return found;
+}
+
+/** Loads schema.graphql with AppSync's implicit scalars and directives. */
+export async function loadAppSyncSchema(): Promise<GraphQLSchema> {
+  const [schema, builtins] = await Promise.all([
+    readFile(path.join(ROOT, 'schema.graphql'), 'utf8'),
+    readFile(path.join(ROOT, 'src/graphql/appsync-builtins.graphql'), 'utf8'),
+  ]);
+  return buildSchema(`${builtins}\n${schema}`);
+}
+
+/** Problems between the resolvers and the schema: unknown fields, root fields without one. */
+export function checkResolversAgainstSchema(
+  entries: readonly ResolverEntry[],
+  schema: GraphQLSchema,
+): string[] {
+  const problems: string[] = [];
+  const covered = new Set(entries.map((entry) => `${entry.typeName}.${entry.fieldName}`));
+  for (const entry of entries) {
+    const type = schema.getType(entry.typeName);
+    if (!isObjectType(type) || type.getFields()[entry.fieldName] === undefined) {
+      problems.push(`resolver ${entry.typeName}.${entry.fieldName} has no field in schema.graphql`);
+    }
+  }
+  for (const typeName of ROOT_TYPES) {
+    const type = schema.getType(typeName);
+    for (const fieldName of isObjectType(type) ? Object.keys(type.getFields()) : []) {
+      if (!covered.has(`${typeName}.${fieldName}`)) {
+        problems.push(`field ${typeName}.${fieldName} has no resolver under resolvers/`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Checks, bundles and writes the manifest; returns the manifest written. */
+export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<ResolverManifest> {
+  const discovered = await discoverResolvers();
+  const entries = discovered.map((item) => item.entry);
+  const problems = checkResolversAgainstSchema(entries, await loadAppSyncSchema());
+  if (problems.length > 0) {
+    throw new Error(`Resolvers do not match schema.graphql:\n- ${problems.join('\n- ')}`);
+  }
+  const target = path.resolve(ROOT, outDir);
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: Object.assign({}, ...discovered.map((item) => item.sources)),
+    outdir: target,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'esnext',
+    sourcemap: 'inline',
+    sourcesContent: false,
+    external: ['@aws-appsync/utils'],
+    logLevel: 'warning',
+  });
+  const manifest: ResolverManifest = { dataSources: DATA_SOURCES, resolvers: entries };
+  await writeFile(path.join(target, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const started = Date.now();
+  buildResolvers()
+    .then((manifest) => {
+      const files = manifest.resolvers.reduce(
+        (count, entry) => count + (entry.kind === 'PIPELINE' ? entry.functions.length + 1 : 1),
+        0,
+      );
+      console.log(
+        `Bundled ${manifest.resolvers.length} resolvers (${files} files) into ${RESOLVER_BUILD_DIR} in ${Date.now() - started} ms`,
+      );
+    })
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    });
+}
