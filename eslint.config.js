@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import appsync from '@aws-appsync/eslint-plugin';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -18,6 +19,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',
@@ -25,6 +27,11 @@ export default tseslint.config(
       ],
       'no-console': 'off',
     },
+  },
+  {
+    // Pages served to browsers (the local console, the web example).
+    files: ['src/local/console/**/*.js', 'examples/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Resolvers and the domain they import run in AppSync's APPSYNC_JS runtime.
