@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppSyncPublisher } from '../aws/appsync-publisher.js';
+import { createDynamoClient, createSqsClient } from '../aws/clients.js';
+import type { FiredEventSink } from '../aws/output-queue.js';
+import { makeDispatcherHandler } from '../engine/dispatcher.js';
+import { runFeederPassForAllShards } from '../engine/feeder.js';
+import type { FiredEvent } from '../engine/fired-event.js';
+import { SERVICE_NAME, type EngineLogger, type EngineMetrics } from '../engine/observability.js';
+import { ENGINE_SETTING_SPECS, readEngineSettings } from '../engine/settings.js';
+import { SETTING_SPECS } from '../domain/settings.js';
+import { buildResolvers } from '../../scripts/build-resolvers.js';
+import type { LocalGraphqlEngine } from './appsync/contract.js';
+import { createLocalGraphqlEngine } from './appsync/engine/index.js';
+import type { LocalIamCredentials } from './auth/sigv4.js';
+import type { SqsBatchHandler } from './lambda/sqs-event-source.js';
+import type { LocalQueues } from './services.js';
+
+/** One fired schedule as the dispatcher announced it. */
+export interface FiredSample {
+  readonly id: string;
+  readonly latenessMs: number;
+}
+
+let sharedBundles: Promise<string> | undefined;
+
+/**
+ * The folder of the resolver bundles: `manifestDir` as given, or a fresh build in a temporary
+ * folder, made once per process (so parallel test workers never share one folder).
+ */
+export function ensureResolverBundles(manifestDir?: string): Promise<string> {
+  if (manifestDir !== undefined) return Promise.resolve(manifestDir);
+  sharedBundles ??= (async () => {
+    const dir = join(tmpdir(), `scheduler-resolvers-${randomUUID()}`);
+    await buildResolvers(dir);
+    return dir;
+  })();
+  return sharedBundles;
+}
+
+/** The settings variables a deployment may set, from process.env with overrides on top. */
+export function settingsEnv(overrides: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const { env: name } of [...SETTING_SPECS, ...ENGINE_SETTING_SPECS]) {
+    const value = overrides[name] ?? process.env[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  return env;
+}
+
+/** Engine logs locally: Powertools JSON lines, warnings and errors only, none when quiet. */
+function engineLogger(quiet: boolean): EngineLogger {
+  return new Logger({ serviceName: SERVICE_NAME, logLevel: quiet ? 'SILENT' : 'WARN' });
+}
+
+/** Locally the metrics are not shipped anywhere; lateness is kept through `onFired` instead. */
+const NO_METRICS: EngineMetrics = {
+  count: () => undefined,
+  milliseconds: () => undefined,
+  seconds: () => undefined,
+  flush: () => undefined,
+};
+
+/** What the product needs from the local stack. */
+export interface ProductConfig {
+  readonly manifestDir: string;
+  readonly dynamoEndpoint: string;
+  readonly sqsEndpoint: string;
+  readonly tableName: string;
+  readonly queues: LocalQueues;
+  readonly settingsEnv: Readonly<Record<string, string>>;
+  readonly iamCredentials: LocalIamCredentials;
+  readonly quiet: boolean;
+}
+
+/** The product's parts, wired to the local services. */
+export interface Product {
+  readonly engine: LocalGraphqlEngine;
+  /** Wires the firing engine once the endpoint's URL is known (the dispatcher publishes to it). */
+  startFiring(
+    graphqlUrl: string,
+    onFired: (sample: FiredSample) => void,
+  ): { dispatcherHandler: SqsBatchHandler; runFeederPass: () => Promise<void> };
+  stop(): Promise<void>;
+}
+
+function recordingSink(inner: FiredEventSink, onFired: (sample: FiredSample) => void) {
+  return {
+    send: async (event: FiredEvent) => {
+      await inner.send(event);
+      onFired({ id: event.id, latenessMs: event.latenessMs });
+    },
+  };
+}
+
+/** Creates the GraphQL engine and, on demand, the feeder and dispatcher, over shared clients. */
+export async function wireProduct(config: ProductConfig): Promise<Product> {
+  const env = settingsEnv(config.settingsEnv);
+  const settings = readEngineSettings(env);
+  const dynamo = createDynamoClient({ dynamoEndpoint: config.dynamoEndpoint });
+  const sqs = createSqsClient({ sqsEndpoint: config.sqsEndpoint });
+  const engine = await createLocalGraphqlEngine({
+    manifestDir: config.manifestDir,
+    env: { ...env, DELAY_QUEUE_URL: config.queues.delayQueueUrl },
+    dataSources: {
+      schedules: { type: 'AMAZON_DYNAMODB', tableName: config.tableName, client: dynamo },
+      delayQueue: {
+        type: 'HTTP',
+        endpoint: config.sqsEndpoint,
+        signing: { service: 'sqs', region: 'us-east-1', credentials: config.iamCredentials },
+      },
+      none: { type: 'NONE' },
+    },
+    defaultAuthMode: 'AMAZON_COGNITO_USER_POOLS',
+    additionalAuthModes: ['API_KEY', 'AWS_IAM'],
+  });
+  const common = {
+    settings,
+    logger: engineLogger(config.quiet),
+    metrics: NO_METRICS,
+    dynamo,
+    sqs,
+    tableName: config.tableName,
+    delayQueueUrl: config.queues.delayQueueUrl,
+  };
+  return {
+    engine,
+    startFiring: (graphqlUrl, onFired) => {
+      const publisher = new AppSyncPublisher({
+        url: graphqlUrl,
+        region: 'us-east-1',
+        credentials: config.iamCredentials,
+      });
+      const dispatcherHandler = makeDispatcherHandler({
+        ...common,
+        outputQueueUrl: config.queues.outputQueueUrl,
+        publisher: recordingSink(publisher, onFired),
+      });
+      const runFeederPass = async () => {
+        await runFeederPassForAllShards(common);
+      };
+      return { dispatcherHandler, runFeederPass };
+    },
+    stop: async () => {
+      dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
+import {
+  UnauthorizedError,
+  authenticate,
+  normalizeHeaders,
+  type AuthConfig,
+} from '../auth/authenticate.js';
+import { singleError, toAppSyncResult, type AppSyncWireResult } from './appsync-errors.js';
+
+/** Largest accepted request body, in bytes. */
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** What the GraphQL POST handler needs. */
+export interface GraphqlHttpDeps {
+  readonly engine: LocalGraphqlEngine;
+  readonly auth: AuthConfig;
+}
+
+class BadRequestError extends Error {
+  override readonly name = 'BadRequestError';
+}
+
+/** CORS headers so browser clients on other origins (Amplify apps) can call the endpoint. */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers':
+    'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256',
+  'access-control-max-age': '86400',
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new BadRequestError(`body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseRequest(body: string): GraphqlRequest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new BadRequestError(`the body is not JSON; received "${body.slice(0, 60)}"`);
+  }
+  const candidate = parsed as Partial<GraphqlRequest> | null;
+  if (typeof candidate?.query !== 'string') {
+    throw new BadRequestError('the body must be an object with a string "query"');
+  }
+  return {
+    query: candidate.query,
+    variables: candidate.variables ?? null,
+    operationName: candidate.operationName ?? null,
+  };
+}
+
+/** Writes a JSON response with the CORS headers. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function answer(
+  req: IncomingMessage,
+  deps: GraphqlHttpDeps,
+): Promise<[number, AppSyncWireResult]> {
+  const body = await readBody(req);
+  const headers = normalizeHeaders(req.headers);
+  const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+  const caller = await authenticate(
+    { method: req.method ?? 'POST', url: req.url ?? '/graphql', headers, body },
+    deps.auth,
+    sourceIp,
+  );
+  const result = await deps.engine.execute(parseRequest(body), caller);
+  return [200, toAppSyncResult(result)];
+}
+
+/** Serves `POST /graphql` as AppSync does: 401 for refused callers, errors with errorType. */
+export async function handleGraphqlPost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: GraphqlHttpDeps,
+): Promise<void> {
+  try {
+    const [status, result] = await answer(req, deps);
+    sendJson(res, status, result);
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      sendJson(res, 401, singleError(error.errorType, error.message));
+    } else if (error instanceof BadRequestError) {
+      sendJson(res, 400, singleError('MalformedHttpRequestException', error.message));
+    } else {
+      sendJson(res, 500, singleError('InternalFailure', (error as Error).message));
+    }
+  }
+}

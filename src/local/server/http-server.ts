@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import type { LocalGraphqlEngine } from '../appsync/contract.js';
+import type { AuthConfig } from '../auth/authenticate.js';
+import { APPSYNC_REALTIME_PROTOCOL, serveAppSyncRealtime } from './appsync-realtime.js';
+import { CORS_HEADERS, handleGraphqlPost, sendJson } from './graphql-http.js';
+import { serveGraphqlWs } from './graphql-ws-endpoint.js';
+
+/** The console's static files, by URL path. */
+const CONSOLE_FILES: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+};
+
+const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url));
+
+/** What the endpoint serves. */
+export interface EndpointDeps {
+  readonly engine: LocalGraphqlEngine;
+  readonly auth: AuthConfig;
+  readonly keepAliveMs: number;
+  /** Served at /console-config.json so the console knows its API key. */
+  readonly consoleConfig: Readonly<Record<string, unknown>>;
+}
+
+/** The running local AppSync endpoint. */
+export interface LocalEndpoint {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+async function serveStatic(path: string, res: ServerResponse): Promise<boolean> {
+  const entry = CONSOLE_FILES[path];
+  if (entry === undefined) return false;
+  const body = await readFile(`${CONSOLE_DIR}${entry.file}`);
+  res.writeHead(200, { 'content-type': entry.type, 'cache-control': 'no-cache' });
+  res.end(body);
+  return true;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, deps: EndpointDeps) {
+  const path = new URL(req.url ?? '/', 'http://local').pathname;
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, CORS_HEADERS);
+    res.end();
+  } else if (req.method === 'POST' && path === '/graphql') {
+    await handleGraphqlPost(req, res, deps);
+  } else if (req.method === 'GET' && path === '/console-config.json') {
+    sendJson(res, 200, deps.consoleConfig);
+  } else if (req.method === 'GET' && path === '/health') {
+    sendJson(res, 200, { status: 'ok' });
+  } else if (!(req.method === 'GET' && (await serveStatic(path, res)))) {
+    sendJson(res, 404, {
+      errors: [{ errorType: 'NotFound', message: `no route ${req.method} ${path}` }],
+    });
+  }
+}
+
+function routeUpgrades(server: Server, deps: EndpointDeps): () => Promise<void> {
+  const graphqlWs = new WebSocketServer({ noServer: true });
+  const realtime = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) =>
+      protocols.has(APPSYNC_REALTIME_PROTOCOL) ? APPSYNC_REALTIME_PROTOCOL : false,
+  });
+  const graphqlWsServer = serveGraphqlWs(graphqlWs, deps);
+  serveAppSyncRealtime(realtime, deps);
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const target = path === '/graphql' ? graphqlWs : path === '/graphql/realtime' ? realtime : null;
+    if (target === null) {
+      socket.destroy();
+      return;
+    }
+    target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
+  });
+  return async () => {
+    for (const client of [...graphqlWs.clients, ...realtime.clients]) client.terminate();
+    await graphqlWsServer.dispose();
+    graphqlWs.close();
+    realtime.close();
+  };
+}
+
+/**
+ * Starts the local AppSync endpoint: POST /graphql, WebSocket subscriptions at /graphql
+ * (graphql-ws) and /graphql/realtime (AppSync real-time), and the web console at /.
+ */
+export async function startEndpoint(
+  deps: EndpointDeps,
+  options: { port: number; host: string },
+): Promise<LocalEndpoint> {
+  const server = createServer((req, res) => {
+    route(req, res, deps).catch((error: unknown) => {
+      if (!res.headersSent)
+        sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: String(error) }] });
+    });
+  });
+  const closeSockets = routeUpgrades(server, deps);
+  server.listen(options.port, options.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    stop: async () => {
+      await closeSockets();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

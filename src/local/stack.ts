@@ -1,0 +1,180 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LOCAL_CREDENTIALS, createSqsClient } from '../aws/clients.js';
+import { mintDevToken } from './auth/dev-jwt.js';
+import { resolveDevKeys } from './auth/dev-keys.js';
+import type { LocalIamCredentials } from './auth/sigv4.js';
+import { startFeederTimer } from './lambda/feeder-timer.js';
+import { startSqsEventSource } from './lambda/sqs-event-source.js';
+import { createStackLog, type StackLog } from './log.js';
+import { resolveOptions, type LocalStackOptions, type ResolvedOptions } from './options.js';
+import { ensureResolverBundles, wireProduct, type FiredSample } from './product-wiring.js';
+import { startEndpoint } from './server/http-server.js';
+import {
+  DEFAULT_RESOURCE_NAMES,
+  createLocalResources,
+  startLocalDynamo,
+  startLocalSqs,
+} from './services.js';
+
+/** A running local stack: the whole product in this process. */
+export interface LocalStack {
+  /** e.g. `http://127.0.0.1:4000/graphql` (POST, and graphql-ws over WebSocket). */
+  readonly graphqlUrl: string;
+  /** AppSync real-time protocol endpoint, e.g. `ws://127.0.0.1:4000/graphql/realtime`. */
+  readonly realtimeUrl: string;
+  /** The web console, e.g. `http://127.0.0.1:4000/`. */
+  readonly consoleUrl: string;
+  readonly port: number;
+  /** The dev API key (`x-api-key`); its callers all act as one shared owner. */
+  readonly apiKey: string;
+  /** Where fired payloads land for back-end consumers. */
+  readonly outputQueueUrl: string;
+  readonly delayQueueUrl: string;
+  readonly tableName: string;
+  readonly dynamoEndpoint: string;
+  readonly sqsEndpoint: string;
+  /** The data directory, undefined in memory mode. */
+  readonly dataDir: string | undefined;
+  /** Credentials IAM (SigV4, service "appsync") callers must sign with. */
+  readonly iamCredentials: LocalIamCredentials;
+  /** Mints a dev user-pool JWT for `username` (send it as `Authorization`). */
+  mintToken(username: string, options?: { expiresInSeconds?: number }): Promise<string>;
+  /** Runs one feeder pass over every shard now, and resolves when it is done. */
+  runFeederPass(): Promise<void>;
+  /** Fired schedules seen by the dispatcher since start, newest last (for tests and benchmarks). */
+  readonly fired: readonly FiredSample[];
+  /** Drains in-flight work and stops every server; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+interface Stoppable {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+async function stopAll(stoppables: Stoppable[], log: StackLog): Promise<void> {
+  for (const item of stoppables.reverse()) {
+    try {
+      await item.stop();
+    } catch (error) {
+      log.warn(`stopping ${item.name} failed`, error);
+    }
+  }
+}
+
+async function startStorage(options: ResolvedOptions, log: StackLog, started: Stoppable[]) {
+  const dynamoDir = options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb');
+  if (dynamoDir !== undefined) await mkdir(dynamoDir, { recursive: true });
+  const dynamo = await startLocalDynamo(dynamoDir === undefined ? {} : { dataDir: dynamoDir });
+  started.push({ name: 'dynalite', stop: dynamo.stop });
+  log.info(`dynalite (DynamoDB) at ${dynamo.endpoint}, ${dynamoDir ?? 'in memory'}`);
+  const sqs = await startLocalSqs();
+  started.push({ name: 'fauxqs', stop: sqs.stop });
+  log.info(`fauxqs (SQS) at ${sqs.endpoint}, in memory`);
+  const queues = await createLocalResources(dynamo, sqs, DEFAULT_RESOURCE_NAMES, options);
+  log.info(`table "${DEFAULT_RESOURCE_NAMES.table}" and queues ready`);
+  return { dynamo, sqs, queues };
+}
+
+async function startStack(
+  options: ResolvedOptions,
+  raw: LocalStackOptions,
+  log: StackLog,
+  started: Stoppable[],
+): Promise<LocalStack> {
+  const manifestDir = await ensureResolverBundles(raw.manifestDir);
+  const { dynamo, sqs, queues } = await startStorage(options, log, started);
+  const keys = await resolveDevKeys(options.dataDir);
+  const apiKey = options.apiKey ?? keys.apiKey;
+  const iamCredentials: LocalIamCredentials = LOCAL_CREDENTIALS;
+  const auth = { apiKey, jwtSecret: keys.jwtSecret, iamCredentials };
+  const fired: FiredSample[] = [];
+  const product = await wireProduct({
+    manifestDir,
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    tableName: DEFAULT_RESOURCE_NAMES.table,
+    queues,
+    settingsEnv: options.env,
+    iamCredentials,
+    quiet: options.quiet,
+  });
+  started.push({ name: 'engine', stop: product.stop });
+  const consoleConfig = { apiKey, graphqlPath: '/graphql' };
+  const endpoint = await startEndpoint(
+    { engine: product.engine, auth, keepAliveMs: options.keepAliveMs, consoleConfig },
+    { port: options.port, host: options.host },
+  );
+  started.push({ name: 'endpoint', stop: endpoint.stop });
+  const displayHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const base = `http://${displayHost}:${endpoint.port}`;
+  const graphqlUrl = `${base}/graphql`;
+  log.info(`AppSync endpoint at ${graphqlUrl} (WebSocket: graphql-ws and /graphql/realtime)`);
+
+  const firing = product.startFiring(graphqlUrl, (sample) => fired.push(sample));
+  const sqsClient = createSqsClient({ sqsEndpoint: sqs.endpoint });
+  const feeder = startFeederTimer({
+    intervalMs: options.feederIntervalSeconds * 1000,
+    runPass: firing.runFeederPass,
+    onError: (error) => log.warn('feeder pass failed', error),
+  });
+  started.push({ name: 'feeder', stop: feeder.stop });
+  log.info(`feeder every ${options.feederIntervalSeconds} s (first pass now)`);
+  const dispatcher = startSqsEventSource({
+    client: sqsClient,
+    queueUrl: queues.delayQueueUrl,
+    handler: firing.dispatcherHandler,
+    functionName: 'dispatcher',
+    pollers: options.pollers,
+    waitTimeSeconds: options.pollWaitSeconds,
+    timeoutMs: options.visibilityTimeoutSeconds * 1000,
+    onError: (message, error) => log.warn(message, error),
+  });
+  started.push({
+    name: 'dispatcher',
+    stop: async () => {
+      await dispatcher.stop();
+      sqsClient.destroy();
+    },
+  });
+  log.info(`dispatcher: ${options.pollers} pollers on the delay queue`);
+
+  return {
+    graphqlUrl,
+    realtimeUrl: `${base.replace(/^http/, 'ws')}/graphql/realtime`,
+    consoleUrl: `${base}/`,
+    port: endpoint.port,
+    apiKey,
+    outputQueueUrl: queues.outputQueueUrl,
+    delayQueueUrl: queues.delayQueueUrl,
+    tableName: DEFAULT_RESOURCE_NAMES.table,
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    dataDir: options.dataDir,
+    iamCredentials,
+    fired,
+    mintToken: (username, tokenOptions) => mintDevToken(keys.jwtSecret, username, tokenOptions),
+    runFeederPass: feeder.runNow,
+    stop: () => Promise.resolve(),
+  };
+}
+
+/**
+ * Starts the whole product in this process, in order: dynalite, fauxqs, table and queues, the
+ * local AppSync endpoint, the feeder timer and the dispatcher pollers.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const resolved = resolveOptions(options);
+  const log = createStackLog(resolved.quiet);
+  const started: Stoppable[] = [];
+  try {
+    const stack = await startStack(resolved, options, log, started);
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= stopAll(started, log));
+    return { ...stack, stop };
+  } catch (error) {
+    await stopAll(started, log);
+    throw error;
+  }
+}
