@@ -1,0 +1,91 @@
+/*
+ * The feeder's decisions, kept pure so they can be tested without DynamoDB or SQS: which
+ * buckets a run reads, what it does with each live schedule, and how far the watermark moves.
+ */
+import { bucketStartMs } from '../domain/keys.js';
+import { Status } from '../domain/status.js';
+import type { LiveScheduleRef } from '../aws/schedule-store.js';
+import type { EngineSettings } from './settings.js';
+
+/** The range of buckets one run reads, and the times its decisions use. */
+export interface SweepWindow {
+  /** First bucket to read (epoch ms): the watermark, or the initial lookback on a first run. */
+  readonly fromBucket: number;
+  /** Last bucket to read: the one holding now + lookahead. */
+  readonly toBucket: number;
+  /** Schedules due at or before this are handed over. */
+  readonly horizonMs: number;
+  /**
+   * The watermark never passes this bucket: schedules are written into buckets from
+   * now - pastTolerance on, and a lost hand-over is only noticed a grace period later.
+   */
+  readonly advanceLimit: number;
+  /** A QUEUED schedule due and handed over before this is stranded. */
+  readonly strandedBeforeMs: number;
+}
+
+/** What the feeder does with one live schedule it read. */
+export type LiveAction = 'send' | 'resend' | 'wait';
+
+/** The window of a run at `nowMs` for a shard whose watermark is `watermark` (null: none yet). */
+export function sweepWindow(
+  nowMs: number,
+  watermark: number | null,
+  settings: EngineSettings,
+): SweepWindow {
+  const width = settings.bucketWidthSeconds;
+  const horizonMs = nowMs + settings.lookaheadSeconds * 1000;
+  const strandedBeforeMs = nowMs - settings.strandedGraceSeconds * 1000;
+  const advanceLimit = bucketStartMs(strandedBeforeMs - settings.pastToleranceMs, width);
+  const start = watermark ?? bucketStartMs(nowMs - settings.initialLookbackSeconds * 1000, width);
+  return {
+    fromBucket: Math.min(start, advanceLimit),
+    toBucket: bucketStartMs(horizonMs, width),
+    horizonMs,
+    advanceLimit,
+    strandedBeforeMs,
+  };
+}
+
+/**
+ * PENDING schedules (the query returns only those due within the lookahead) are sent; QUEUED
+ * ones are re-sent when both overdue and handed over more than the grace period ago, because
+ * their message was lost or never sent; anything else is on its way and is left alone.
+ */
+export function classifyLive(ref: LiveScheduleRef, window: SweepWindow): LiveAction {
+  if (ref.status === Status.pending) {
+    return 'send';
+  }
+  const overdue = Date.parse(ref.dueAt) < window.strandedBeforeMs;
+  const handedOverLongAgo =
+    ref.queuedAt === undefined || Date.parse(ref.queuedAt) < window.strandedBeforeMs;
+  return ref.status === Status.queued && overdue && handedOverLongAgo ? 'resend' : 'wait';
+}
+
+/**
+ * The new watermark: the first bucket that still holds live work (or was not read to its end),
+ * else the bucket after the last one read, and never beyond the window's advance limit.
+ */
+export function nextWatermark(
+  firstBlockedBucket: number | null,
+  window: SweepWindow,
+  bucketWidthSeconds: number,
+): number {
+  const candidate = firstBlockedBucket ?? window.toBucket + bucketWidthSeconds * 1000;
+  return Math.min(candidate, window.advanceLimit);
+}
+
+/** Parses and checks a feeder event `{shard}`; returns an error message or the shard. */
+export function parseFeederEvent(
+  event: unknown,
+  shardCount: number,
+): { ok: true; shard: number } | { ok: false; message: string } {
+  const shard = (event as { shard?: unknown } | null)?.shard;
+  if (typeof shard !== 'number' || !Number.isInteger(shard) || shard < 0 || shard >= shardCount) {
+    return {
+      ok: false,
+      message: `The feeder event must be {"shard": <integer from 0 to ${shardCount - 1}>}; received ${JSON.stringify(event)?.slice(0, 200)}`,
+    };
+  }
+  return { ok: true, shard };
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { DelayQueue } from '../aws/delay-queue.js';
+import { FeederStateStore } from '../aws/feeder-state-store.js';
+import { ScheduleStore } from '../aws/schedule-store.js';
+import { bucketPartitionKey } from '../domain/keys.js';
+import type { FeederDeps } from './deps.js';
+import { InvalidFeederEventError } from './errors.js';
+import { nextWatermark, parseFeederEvent, sweepWindow, type SweepWindow } from './feeder-plan.js';
+import { handOver, type HandOverCounts } from './hand-over.js';
+import {
+  describeError,
+  observabilityOf,
+  MetricName,
+  type EngineLogger,
+  type EngineMetrics,
+} from './observability.js';
+
+/** What one feeder run did on one shard. */
+export interface FeederReport extends HandOverCounts {
+  readonly shard: number;
+  /** True when another run held the shard's lease, so this one did nothing. */
+  readonly skipped: boolean;
+  /** False when the run stopped at its deadline and left buckets for the next run. */
+  readonly complete: boolean;
+  readonly bucketsRead: number;
+  /** Live (PENDING or QUEUED) schedules read. */
+  readonly swept: number;
+  /** The shard's watermark after the run (epoch ms), null when the run was skipped. */
+  readonly watermark: number | null;
+  readonly durationMs: number;
+}
+
+/** A feeder bound to its dependencies. */
+export interface Feeder {
+  /** One run on one shard; `remainingMs` is the time left before the Lambda timeout. */
+  runPass(shard: number, remainingMs?: () => number): Promise<FeederReport>;
+  /** One run on every shard at once (the local stack's timer and tests). */
+  runAllShards(): Promise<FeederReport[]>;
+}
+
+interface RunContext {
+  readonly deps: FeederDeps;
+  readonly store: ScheduleStore;
+  readonly queue: DelayQueue;
+  readonly logger: EngineLogger;
+  readonly clock: () => number;
+  readonly deadlineMs: number;
+}
+
+interface BucketResult extends HandOverCounts {
+  readonly live: boolean;
+  readonly complete: boolean;
+  readonly swept: number;
+}
+
+const NO_COUNTS: HandOverCounts = { sent: 0, resent: 0, sendFailed: 0, markSkipped: 0 };
+
+function addCounts(a: HandOverCounts, b: HandOverCounts): HandOverCounts {
+  return {
+    sent: a.sent + b.sent,
+    resent: a.resent + b.resent,
+    sendFailed: a.sendFailed + b.sendFailed,
+    markSkipped: a.markSkipped + b.markSkipped,
+  };
+}
+
+/** Reads one bucket partition page by page, handing over what is due and stranded. */
+async function sweepBucket(
+  run: RunContext,
+  shard: number,
+  bucket: number,
+  window: SweepWindow,
+): Promise<BucketResult> {
+  const pk = bucketPartitionKey(bucket, shard);
+  let counts = NO_COUNTS;
+  let live = false;
+  let swept = 0;
+  let startKey: Awaited<ReturnType<ScheduleStore['queryLive']>>['nextKey'];
+  do {
+    if (run.clock() >= run.deadlineMs) {
+      return { ...counts, live: true, complete: false, swept };
+    }
+    const page = await run.store.queryLive(
+      pk,
+      window.horizonMs,
+      run.deps.settings.queryPageSize,
+      startKey,
+    );
+    live = live || page.items.length > 0;
+    swept += page.items.length;
+    counts = addCounts(counts, await handOver(run, page.items, window));
+    startKey = page.nextKey;
+  } while (startKey !== undefined);
+  return { ...counts, live, complete: true, swept };
+}
+
+/** Reads the shard's buckets from the watermark on and moves the watermark past finished ones. */
+async function sweepShard(
+  run: RunContext,
+  state: FeederStateStore,
+  shard: number,
+): Promise<Omit<FeederReport, 'skipped' | 'durationMs'>> {
+  const widthMs = run.deps.settings.bucketWidthSeconds * 1000;
+  const watermark = await state.readWatermark(shard);
+  const window = sweepWindow(run.clock(), watermark, run.deps.settings);
+  let counts = NO_COUNTS;
+  let firstBlocked: number | null = null;
+  let complete = true;
+  let bucketsRead = 0;
+  let swept = 0;
+  for (let bucket = window.fromBucket; bucket <= window.toBucket; bucket += widthMs) {
+    const result = await sweepBucket(run, shard, bucket, window);
+    bucketsRead += 1;
+    swept += result.swept;
+    counts = addCounts(counts, result);
+    if (firstBlocked === null && (result.live || !result.complete)) {
+      firstBlocked = bucket;
+    }
+    if (!result.complete) {
+      complete = false;
+      break;
+    }
+  }
+  const next = nextWatermark(firstBlocked, window, run.deps.settings.bucketWidthSeconds);
+  if (watermark === null || next > watermark) {
+    await state.advanceWatermark(shard, next, run.clock());
+  }
+  return {
+    ...counts,
+    shard,
+    complete,
+    bucketsRead,
+    swept,
+    watermark: Math.max(next, watermark ?? next),
+  };
+}
+
+function recordReport(
+  report: FeederReport,
+  metrics: EngineMetrics,
+  logger: EngineLogger,
+  nowMs: number,
+) {
+  metrics.count(MetricName.swept, report.swept);
+  metrics.count(MetricName.sent, report.sent);
+  metrics.count(MetricName.resent, report.resent);
+  metrics.count(MetricName.sendFailed, report.sendFailed);
+  if (!report.complete) metrics.count(MetricName.feederIncomplete);
+  if (report.watermark !== null) {
+    metrics.seconds(MetricName.watermarkLagSeconds, Math.round((nowMs - report.watermark) / 1000));
+  }
+  logger.info('feeder run finished', { ...report });
+}
+
+/** Builds a feeder over the deps' clients; the handler and the local stack share it. */
+export function createFeeder(deps: FeederDeps): Feeder {
+  const { logger, metrics } = observabilityOf(deps, 'feeder');
+  const clock = deps.clock ?? Date.now;
+  const store = new ScheduleStore(deps.dynamo, deps.tableName);
+  const state = new FeederStateStore(deps.dynamo, deps.tableName);
+  const queue = new DelayQueue(deps.sqs, deps.delayQueueUrl);
+  const { feederMaxRunSeconds, feederStopMarginMs } = deps.settings;
+
+  const runPass = async (
+    shard: number,
+    remainingMs = deps.remainingTimeMs,
+  ): Promise<FeederReport> => {
+    const startMs = clock();
+    const budgetMs = Math.min(
+      feederMaxRunSeconds * 1000,
+      (remainingMs?.() ?? Number.POSITIVE_INFINITY) - feederStopMarginMs,
+    );
+    const holder = randomUUID();
+    // The lease outlives the run's budget by the stop margin, so it never lapses mid-run.
+    const leaseExpiresMs = startMs + feederMaxRunSeconds * 1000 + feederStopMarginMs;
+    if (!(await state.acquireLease(shard, holder, startMs, leaseExpiresMs))) {
+      metrics.count(MetricName.feederLeaseBusy);
+      logger.info('feeder run skipped: another run holds the shard lease', { shard });
+      return {
+        ...NO_COUNTS,
+        shard,
+        skipped: true,
+        complete: false,
+        bucketsRead: 0,
+        swept: 0,
+        watermark: null,
+        durationMs: 0,
+      };
+    }
+    try {
+      const run: RunContext = { deps, store, queue, logger, clock, deadlineMs: startMs + budgetMs };
+      const swept = await sweepShard(run, state, shard);
+      const report = { ...swept, skipped: false, durationMs: clock() - startMs };
+      recordReport(report, metrics, logger, clock());
+      return report;
+    } catch (error) {
+      metrics.count(MetricName.feederErrors);
+      logger.error('feeder run failed', { shard, error: describeError(error) });
+      throw error;
+    } finally {
+      await state.releaseLease(shard, holder);
+      metrics.flush();
+    }
+  };
+
+  return {
+    runPass,
+    runAllShards: () =>
+      Promise.all(Array.from({ length: deps.settings.shardCount }, (_, shard) => runPass(shard))),
+  };
+}
+
+/** The feeder Lambda handler: event `{shard}`, one run on that shard. */
+export function makeFeederHandler(
+  deps: FeederDeps,
+): (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<FeederReport> {
+  const feeder = createFeeder(deps);
+  return async (event, context) => {
+    const parsed = parseFeederEvent(event, deps.settings.shardCount);
+    if (!parsed.ok) {
+      throw new InvalidFeederEventError(parsed.message);
+    }
+    const remaining = context === undefined ? undefined : () => context.getRemainingTimeInMillis();
+    return feeder.runPass(parsed.shard, remaining);
+  };
+}
+
+/** One feeder run on every shard at once; what the local stack's timer and tests call. */
+export function runFeederPassForAllShards(deps: FeederDeps): Promise<FeederReport[]> {
+  return createFeeder(deps).runAllShards();
+}
