@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -55,6 +55,16 @@ function toHttpRequest(request: ReceivedRequest, signedHeaders: readonly string[
   });
 }
 
+/** The signer trusts x-amz-content-sha256, so the body must be checked against it here. */
+function checkBodyHash(request: ReceivedRequest): void {
+  const declared = request.headers['x-amz-content-sha256'];
+  if (declared === undefined) return;
+  const actual = createHash('sha256').update(request.body, 'utf8').digest('hex');
+  if (declared !== actual) {
+    throw new Error(`the body does not match x-amz-content-sha256 (received "${declared}")`);
+  }
+}
+
 /**
  * Checks a SigV4 `Authorization` header for service "appsync" against the local credentials and
  * returns the IAM identity; throws naming what was wrong.
@@ -77,6 +87,7 @@ export async function verifySigV4(
   if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
     throw new Error(`x-amz-date ${request.headers['x-amz-date']} is more than 15 minutes off`);
   }
+  checkBodyHash(request);
   const signedHeaders = signedList.split(';');
   const signer = new SignatureV4({ credentials, region, service, sha256: Sha256 });
   const expected = await signer.sign(toHttpRequest(request, signedHeaders), {
