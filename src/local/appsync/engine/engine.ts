@@ -1,0 +1,210 @@
+/*
+ * The local AppSync engine: graphql-js over schema.graphql, with AppSync's scalars, auth
+ * directives and error shape, resolvers executed by the APPSYNC_JS runtime from the built
+ * bundles, and subscriptions fed by the mutations named in @aws_subscribe.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  GraphQLError,
+  execute,
+  getOperationAST,
+  parse,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { ResolverManifest } from '../../../resolver-manifest.js';
+import type { AuthMode, Caller, GraphqlRequest, LocalGraphqlEngine } from '../contract.js';
+import { createResolverRuntime, type DataSourceConfig } from '../runtime/index.js';
+import { AppSyncGraphQLError, toAppSyncError } from './errors.js';
+import { installFieldResolvers, type RequestContext } from './field-resolvers.js';
+import { publishedEvents } from './publish.js';
+import { SubscriptionHub } from './pubsub.js';
+import { installAwsScalars } from './scalars.js';
+import { loadAppSyncSchema, subscriptionTriggers } from './schema.js';
+
+/** Options of {@link createLocalGraphqlEngine}. */
+export interface LocalGraphqlEngineOptions {
+  /** Folder with the built bundles and manifest.json (`npm run build:resolvers`). */
+  readonly manifestDir: string;
+  /** `ctx.env` of every resolver. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Every data source the manifest names, by name. */
+  readonly dataSources: Readonly<Record<string, DataSourceConfig>>;
+  /** @default 'AMAZON_COGNITO_USER_POOLS' (as the cloud stack) */
+  readonly defaultAuthMode?: AuthMode;
+  /** @default ['API_KEY', 'AWS_IAM'] */
+  readonly additionalAuthModes?: readonly AuthMode[];
+  /** Clock of the resolvers (util.time, ids). @default Date.now */
+  readonly now?: () => number;
+  /** Key that signs pagination tokens. @default a random key per process */
+  readonly nextTokenSecret?: string;
+}
+
+/** The engine plus what tests and transports need to manage it. */
+export interface ClosableGraphqlEngine extends LocalGraphqlEngine {
+  readonly schema: GraphQLSchema;
+  /** Number of open subscriptions. */
+  readonly subscriptionCount: number;
+  /** Ends every subscription; later calls fail with an error result. */
+  close(): Promise<void>;
+}
+
+/** An ExecutionResult whose errors serialize as AppSync's. */
+function finish(result: ExecutionResult, appended: readonly AppSyncGraphQLError[] = []) {
+  const errors = [...(result.errors ?? []).map(toAppSyncError), ...appended];
+  const { errors: _errors, ...rest } = result;
+  return errors.length === 0 ? rest : { ...rest, errors };
+}
+
+function failure(message: string, errorType?: string): ExecutionResult {
+  const details = errorType === undefined ? {} : { errorType };
+  return { errors: [new AppSyncGraphQLError(new GraphQLError(message), details)] };
+}
+
+async function readManifest(
+  manifestDir: string,
+  dataSources: Readonly<Record<string, DataSourceConfig>>,
+): Promise<ResolverManifest> {
+  const file = path.join(manifestDir, 'manifest.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as ResolverManifest;
+  for (const source of manifest.dataSources) {
+    const configured = dataSources[source.name];
+    if (configured === undefined || configured.type !== source.type) {
+      throw new Error(
+        `${file} needs data source "${source.name}" of type ${source.type}; received ${configured === undefined ? 'none' : configured.type}`,
+      );
+    }
+  }
+  return manifest;
+}
+
+interface Prepared {
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+}
+
+function prepare(schema: GraphQLSchema, request: GraphqlRequest): Prepared | ExecutionResult {
+  let document: DocumentNode;
+  try {
+    document = parse(request.query);
+  } catch (error) {
+    return finish({ errors: [error as GraphQLError] });
+  }
+  const errors = validate(schema, document);
+  if (errors.length > 0) return finish({ errors });
+  const operation = getOperationAST(document, request.operationName ?? undefined);
+  if (operation === null || operation === undefined) {
+    return failure(
+      `No operation named ${JSON.stringify(request.operationName ?? null)} in the document`,
+    );
+  }
+  return { document, operation };
+}
+
+/** Creates the engine from built resolver bundles; fails fast on a missing data source. */
+export async function createLocalGraphqlEngine(
+  options: LocalGraphqlEngineOptions,
+): Promise<ClosableGraphqlEngine> {
+  const manifest = await readManifest(options.manifestDir, options.dataSources);
+  const schema = await loadAppSyncSchema();
+  installAwsScalars(schema);
+  const hub = new SubscriptionHub();
+  const runtime = createResolverRuntime({
+    codeDir: options.manifestDir,
+    env: options.env,
+    dataSources: options.dataSources,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.nextTokenSecret === undefined ? {} : { nextTokenSecret: options.nextTokenSecret }),
+  });
+  const defaultAuthMode = options.defaultAuthMode ?? 'AMAZON_COGNITO_USER_POOLS';
+  const modes = new Set([
+    defaultAuthMode,
+    ...(options.additionalAuthModes ?? ['API_KEY', 'AWS_IAM']),
+  ]);
+  installFieldResolvers({ schema, resolvers: manifest.resolvers, runtime, defaultAuthMode, hub });
+  const triggers = subscriptionTriggers(schema);
+  let closed = false;
+
+  const admit = (request: GraphqlRequest, caller: Caller): Prepared | ExecutionResult => {
+    if (closed) return failure('The GraphQL engine is closed', 'ServiceUnavailable');
+    if (!modes.has(caller.authMode)) {
+      return failure(
+        `Auth mode ${caller.authMode} is not enabled on this API`,
+        'UnauthorizedException',
+      );
+    }
+    return prepare(schema, request);
+  };
+
+  return {
+    schema,
+    get subscriptionCount() {
+      return hub.size;
+    },
+    async execute(request, caller) {
+      const prepared = admit(request, caller);
+      if (!('document' in prepared)) return prepared;
+      if (prepared.operation.operation === 'subscription') {
+        return failure('Subscriptions are served by subscribe(), not execute()', 'ValidationError');
+      }
+      const context: RequestContext = { caller, appended: [] };
+      const result = await execute({
+        schema,
+        document: prepared.document,
+        operationName: request.operationName ?? null,
+        variableValues: request.variables ?? null,
+        contextValue: context,
+      });
+      if (prepared.operation.operation === 'mutation') {
+        for (const { field, event } of publishedEvents(prepared.operation, result, triggers)) {
+          hub.publish(field, event);
+        }
+      }
+      return finish(result, context.appended);
+    },
+    async subscribe(request, caller) {
+      const prepared = admit(request, caller);
+      if (!('document' in prepared)) return prepared;
+      if (prepared.operation.operation !== 'subscription') {
+        return failure('subscribe() takes a subscription operation', 'ValidationError');
+      }
+      const context: RequestContext = { caller, appended: [] };
+      const events = await subscribe({
+        schema,
+        document: prepared.document,
+        operationName: request.operationName ?? null,
+        variableValues: request.variables ?? null,
+        contextValue: context,
+      });
+      if (!(Symbol.asyncIterator in events)) return finish(events, context.appended);
+      return mapIterator(events, (result) => finish(result, context.appended.splice(0)));
+    },
+    async close() {
+      closed = true;
+      hub.close();
+    },
+  };
+}
+
+function mapIterator<T, U>(
+  source: AsyncIterableIterator<T>,
+  map: (value: T) => U,
+): AsyncIterableIterator<U> {
+  const iterator: AsyncIterableIterator<U> = {
+    next: async () => {
+      const step = await source.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: map(step.value) };
+    },
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

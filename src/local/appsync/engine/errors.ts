@@ -1,0 +1,96 @@
+/*
+ * Errors shaped as AppSync returns them: resolver errors carry `errorType`, `data` and
+ * `errorInfo` beside `message`, `locations` and `path` (not under `extensions`).
+ */
+import { GraphQLError, type ASTNode, type GraphQLFormattedError } from 'graphql';
+
+/** errorType of a field the caller's auth mode may not access. */
+export const UNAUTHORIZED = 'Unauthorized';
+
+/** Thrown inside field resolvers to fail the field with an AppSync errorType. */
+export class AppSyncFieldError extends Error {
+  override readonly name = 'AppSyncFieldError';
+
+  constructor(
+    message: string,
+    readonly errorType: string | null,
+    readonly data: unknown = null,
+    readonly errorInfo: unknown = null,
+  ) {
+    super(message);
+  }
+}
+
+/** A GraphQL error as AppSync formats it. */
+export interface AppSyncFormattedError extends GraphQLFormattedError {
+  readonly errorType?: string | null;
+  readonly data?: unknown;
+  readonly errorInfo?: unknown;
+}
+
+/** A GraphQLError whose JSON form puts errorType, data and errorInfo at the top level. */
+export class AppSyncGraphQLError extends GraphQLError {
+  readonly errorType: string | null | undefined;
+  readonly data: unknown;
+  readonly errorInfo: unknown;
+
+  constructor(
+    source: GraphQLError,
+    details: { errorType?: string | null; data?: unknown; errorInfo?: unknown },
+  ) {
+    super(source.message, {
+      nodes: source.nodes ?? null,
+      source: source.source ?? null,
+      positions: source.positions ?? null,
+      path: source.path ?? null,
+      originalError: source.originalError ?? null,
+      extensions: source.extensions,
+    });
+    this.errorType = details.errorType;
+    this.data = details.data ?? null;
+    this.errorInfo = details.errorInfo ?? null;
+  }
+
+  override toJSON(): AppSyncFormattedError {
+    const base = super.toJSON();
+    if (this.errorType === undefined) {
+      return base;
+    }
+    const { extensions: _extensions, ...rest } = base;
+    return {
+      ...rest,
+      path: base.path ?? [],
+      data: this.data,
+      errorType: this.errorType,
+      errorInfo: this.errorInfo,
+    };
+  }
+}
+
+/**
+ * Converts graphql-js errors to AppSync's shape. Resolver failures keep their errorType
+ * (an unexpected exception becomes "InternalFailure"); document and variable errors have none,
+ * as in AppSync.
+ */
+export function toAppSyncError(error: GraphQLError): AppSyncGraphQLError {
+  if (error instanceof AppSyncGraphQLError) {
+    return error;
+  }
+  const original = error.originalError;
+  if (original instanceof AppSyncFieldError) {
+    return new AppSyncGraphQLError(error, original);
+  }
+  if (original !== undefined && !(original instanceof GraphQLError) && error.path !== undefined) {
+    return new AppSyncGraphQLError(error, { errorType: 'InternalFailure' });
+  }
+  return new AppSyncGraphQLError(error, {});
+}
+
+/** A field error at `path`, for errors a resolver appended without failing its field. */
+export function appendedFieldError(
+  message: string,
+  at: { nodes: readonly ASTNode[]; path: readonly (string | number)[] },
+  details: { errorType: string | null; data?: unknown; errorInfo?: unknown },
+): AppSyncGraphQLError {
+  return new AppSyncGraphQLError(new GraphQLError(message, at), details);
+}
