@@ -3,9 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { createAppSyncGlobals } from '../../../src/local/appsync/runtime/util.js';
 
 const NOW = Date.UTC(2027, 2, 20, 9, 46, 47, 123);
-const { util } = createAppSyncGlobals(() => NOW) as unknown as {
-  util: Util & Record<string, (...args: unknown[]) => unknown>;
-};
+type Check = (value: unknown) => boolean;
+type Fallback = (value: unknown, fallback: unknown) => unknown;
+/** The type helpers AppSync documents but @aws-appsync/utils does not declare. */
+interface TypeHelpers {
+  isNull: Check;
+  isNullOrEmpty: Check;
+  isNullOrBlank: Check;
+  isString: Check;
+  isNumber: Check;
+  isBoolean: Check;
+  isList: Check;
+  isMap: Check;
+  defaultIfNull: Fallback;
+  defaultIfNullOrBlank: Fallback;
+  typeOf: (value: unknown) => string;
+}
+const { util } = createAppSyncGlobals(() => NOW) as unknown as { util: Util & TypeHelpers };
 
 describe('util.time (local APPSYNC_JS runtime)', () => {
   it('read the clock as ISO-8601, epoch seconds and epoch milliseconds', () => {
@@ -95,21 +109,21 @@ describe('util ids, encoding and type helpers (local APPSYNC_JS runtime)', () =>
 
   it('answer the type and null helpers', () => {
     expect([
-      util['isNull'](null),
-      util['isNull'](0),
-      util['isNullOrEmpty'](''),
-      util['isNullOrBlank'](' \t'),
+      util.isNull(null),
+      util.isNull(0),
+      util.isNullOrEmpty(''),
+      util.isNullOrBlank(' \t'),
     ]).toEqual([true, false, true, true]);
-    expect(util['defaultIfNull'](undefined, 'd')).toBe('d');
-    expect(util['defaultIfNullOrBlank'](' ', 'd')).toBe('d');
+    expect(util.defaultIfNull(undefined, 'd')).toBe('d');
+    expect(util.defaultIfNullOrBlank(' ', 'd')).toBe('d');
     expect([
-      util['isString']('a'),
-      util['isNumber'](1),
-      util['isBoolean'](false),
-      util['isList']([]),
-      util['isMap']({}),
+      util.isString('a'),
+      util.isNumber(1),
+      util.isBoolean(false),
+      util.isList([]),
+      util.isMap({}),
     ]).toEqual([true, true, true, true, true]);
-    expect([null, 1, 'a', true, [], {}].map((value) => util['typeOf'](value))).toEqual([
+    expect([null, 1, 'a', true, [], {}].map((value) => util.typeOf(value))).toEqual([
       'Null',
       'Number',
       'String',
