@@ -3,12 +3,13 @@
  * per resolver or pipeline function, @aws-appsync/utils external) and writes manifest.json,
  * which the CDK stack and the local engine both read.
  */
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { buildSchema, isObjectType, type GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import { DATA_SOURCES, RESOLVER_DATA_SOURCES } from '../resolvers/data-sources.js';
+import { loadAppSyncSchema } from '../src/local/appsync/engine/schema.js';
 import {
   RESOLVER_BUILD_DIR,
   type PipelineFunctionEntry,
@@ -103,15 +104,6 @@ export async function discoverResolvers(): Promise<Discovered[]> {
   return found;
 }
 
-/** Loads schema.graphql with AppSync's implicit scalars and directives. */
-export async function loadAppSyncSchema(): Promise<GraphQLSchema> {
-  const [schema, builtins] = await Promise.all([
-    readFile(path.join(ROOT, 'schema.graphql'), 'utf8'),
-    readFile(path.join(ROOT, 'src/graphql/appsync-builtins.graphql'), 'utf8'),
-  ]);
-  return buildSchema(`${builtins}\n${schema}`);
-}
-
 /** Problems between the resolvers and the schema: unknown fields, root fields without one. */
 export function checkResolversAgainstSchema(
   entries: readonly ResolverEntry[],
@@ -140,7 +132,7 @@ export function checkResolversAgainstSchema(
 export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<ResolverManifest> {
   const discovered = await discoverResolvers();
   const entries = discovered.map((item) => item.entry);
-  const problems = checkResolversAgainstSchema(entries, await loadAppSyncSchema());
+  const problems = checkResolversAgainstSchema(entries, await loadAppSyncSchema(ROOT));
   if (problems.length > 0) {
     throw new Error(`Resolvers do not match schema.graphql:\n- ${problems.join('\n- ')}`);
   }
