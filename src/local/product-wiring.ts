@@ -73,6 +73,8 @@ export interface ProductConfig {
   readonly settingsEnv: Readonly<Record<string, string>>;
   readonly iamCredentials: LocalIamCredentials;
   readonly quiet: boolean;
+  /** Signs pagination tokens; stable per data directory so tokens survive a restart. */
+  readonly nextTokenSecret: string;
 }
 
 /** The product's parts, wired to the local services. */
@@ -113,6 +115,7 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
       },
       none: { type: 'NONE' },
     },
+    nextTokenSecret: config.nextTokenSecret,
     defaultAuthMode: 'AMAZON_COGNITO_USER_POOLS',
     additionalAuthModes: ['API_KEY', 'AWS_IAM'],
   });
@@ -144,6 +147,7 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
       return { dispatcherHandler, runFeederPass };
     },
     stop: async () => {
+      await engine.close();
       dynamo.destroy();
       sqs.destroy();
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS, createSqsClient } from '../aws/clients.js';
@@ -99,6 +100,9 @@ async function startStack(
     settingsEnv: options.env,
     iamCredentials,
     quiet: options.quiet,
+    nextTokenSecret: createHash('sha256')
+      .update(`next-token:${keys.jwtSecret}`)
+      .digest('base64url'),
   });
   started.push({ name: 'engine', stop: product.stop });
   const consoleConfig = { apiKey, graphqlPath: '/graphql' };

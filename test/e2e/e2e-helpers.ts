@@ -1,0 +1,147 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import WebSocket from 'ws';
+import { createSqsClient } from '../../src/aws/clients.js';
+import type { LocalStack } from '../../src/local/stack.js';
+
+/** Fields every test selects on a fired event. */
+export const FIRED_FIELDS = 'id owner dueAt firedAt latenessMs payload';
+export const ON_FIRED = `subscription { onScheduleFired { ${FIRED_FIELDS} } }`;
+export const CREATE = `mutation Create($input: CreateScheduleInput!) {
+  createSchedule(input: $input) { id owner dueAt status payload }
+}`;
+
+/** A fired event as subscribers and the output queue see it. */
+export interface FiredEvent {
+  readonly id: string;
+  readonly owner: string;
+  readonly dueAt: string;
+  readonly firedAt: string;
+  readonly latenessMs: number;
+  readonly payload: string;
+}
+
+/** A GraphQL response as the local endpoint returns it, with its HTTP status. */
+export interface GraphqlResponse {
+  readonly status: number;
+  readonly data?: Record<string, unknown> | null;
+  readonly errors?: readonly { errorType: string; message: string }[];
+}
+
+/** POSTs one operation to the stack over real HTTP. */
+export async function postGraphql(
+  stack: LocalStack,
+  headers: Record<string, string>,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphqlResponse> {
+  const response = await fetch(stack.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+/** Creates a schedule as the API-key owner and returns its id. */
+export async function createSchedule(
+  stack: LocalStack,
+  input: Record<string, unknown>,
+  headers: Record<string, string> = { 'x-api-key': stack.apiKey },
+): Promise<string> {
+  const result = await postGraphql(stack, headers, CREATE, { input });
+  const created = result.data?.['createSchedule'] as { id: string } | undefined;
+  if (created === undefined) throw new Error(`createSchedule failed: ${JSON.stringify(result)}`);
+  return created.id;
+}
+
+/** Polls until `check` holds, or fails naming what it waited for. */
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Reads the output queue until every id in `ids` arrived (deleting what it read). */
+export async function readOutputQueue(
+  stack: LocalStack,
+  ids: readonly string[],
+  timeoutMs = 15_000,
+): Promise<Map<string, FiredEvent>> {
+  const client = createSqsClient({ sqsEndpoint: stack.sqsEndpoint });
+  const found = new Map<string, FiredEvent>();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (ids.some((id) => !found.has(id)) && Date.now() < deadline) {
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack.outputQueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+        }),
+      );
+      for (const message of Messages) {
+        const event = JSON.parse(message.Body ?? '{}') as FiredEvent;
+        found.set(event.id, event);
+      }
+      if (Messages.length > 0) {
+        const Entries = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
+        await client.send(
+          new DeleteMessageBatchCommand({ QueueUrl: stack.outputQueueUrl, Entries }),
+        );
+      }
+    }
+    return found;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A raw WebSocket speaking AppSync's real-time protocol, as Amplify JS v6 does. */
+export interface RealtimeClient {
+  readonly messages: { type: string; id?: string; payload?: unknown }[];
+  send(message: unknown): void;
+  next(
+    type: string,
+    id?: string,
+    timeoutMs?: number,
+  ): Promise<{ type: string; id?: string; payload?: unknown }>;
+  close(): void;
+}
+
+/** Opens an AppSync real-time socket with the auth JSON in the `header-` subprotocol. */
+export async function openRealtime(
+  url: string,
+  auth: Record<string, string>,
+): Promise<RealtimeClient> {
+  const header = Buffer.from(JSON.stringify(auth)).toString('base64url');
+  const socket = new WebSocket(url, ['graphql-ws', `header-${header}`]);
+  const messages: RealtimeClient['messages'] = [];
+  socket.on('message', (data) =>
+    messages.push(JSON.parse(String(data)) as RealtimeClient['messages'][number]),
+  );
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  let cursor = 0;
+  return {
+    messages,
+    send: (message) => socket.send(JSON.stringify(message)),
+    next: async (type, id, timeoutMs = 10_000) => {
+      const matches = (m: RealtimeClient['messages'][number]) =>
+        m.type === type && (id === undefined || m.id === id);
+      await waitFor(`a "${type}" message`, () => messages.slice(cursor).some(matches), timeoutMs);
+      const index = messages.findIndex((m, i) => i >= cursor && matches(m));
+      cursor = index + 1;
+      return messages[index] as RealtimeClient['messages'][number];
+    },
+    close: () => socket.close(),
+  };
+}
