@@ -46,6 +46,11 @@ export function isConditionalCheckFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** The primary key alone: DynamoDB refuses a Key with any other attribute. */
+function keyOf(key: ScheduleKey): Record<string, AttributeValue> {
+  return { pk: { S: key.pk }, sk: { S: key.sk } };
+}
+
 /** The only code that reads and writes schedule items for the engine. */
 export class ScheduleStore {
   constructor(
@@ -99,7 +104,7 @@ export class ScheduleStore {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall(key),
+          Key: keyOf(key),
           ConditionExpression: '#status IN (:pending, :queued)',
           UpdateExpression: 'SET #status = :queued, queuedAt = :queuedAt ADD sendCount :one',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -128,7 +133,7 @@ export class ScheduleStore {
       const result = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall(request.key),
+          Key: keyOf(request.key),
           ConditionExpression:
             '#status IN (:pending, :queued) OR (#status = :fired AND claimedBy = :messageId)',
           // A redelivery keeps the first claim's firedAt, so every copy delivered is identical.
@@ -158,7 +163,7 @@ export class ScheduleStore {
   /** Reads a schedule with a strongly consistent read; null when there is none. */
   async get(key: ScheduleKey): Promise<ScheduleItem | null> {
     const result = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }),
     );
     return result.Item === undefined ? null : (unmarshall(result.Item) as ScheduleItem);
   }

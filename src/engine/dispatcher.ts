@@ -92,7 +92,10 @@ async function dispatchRecord(ctx: DispatchContext, record: SQSRecord): Promise<
   }
   if (plan.kind === 'hold') {
     ctx.metrics.milliseconds(MetricName.holdMs, plan.ms);
-    await sleep(plan.ms);
+    // Timers may wake a millisecond early against the wall clock; never fire before the due time.
+    while (ctx.clock() < message.dueAtMs) {
+      await sleep(message.dueAtMs - ctx.clock());
+    }
   }
   const firedAtMs = ctx.clock();
   const claimed = await ctx.store.claim({

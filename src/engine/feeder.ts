@@ -45,7 +45,8 @@ interface RunContext {
   readonly queue: DelayQueue;
   readonly logger: EngineLogger;
   readonly clock: () => number;
-  readonly deadlineMs: number;
+  /** Milliseconds the run may still work; it stops cleanly at zero. */
+  readonly timeLeftMs: () => number;
 }
 
 interface BucketResult extends HandOverCounts {
@@ -78,7 +79,7 @@ async function sweepBucket(
   let swept = 0;
   let startKey: Awaited<ReturnType<ScheduleStore['queryLive']>>['nextKey'];
   do {
-    if (run.clock() >= run.deadlineMs) {
+    if (run.timeLeftMs() <= 0) {
       return { ...counts, live: true, complete: false, swept };
     }
     const page = await run.store.queryLive(
@@ -167,10 +168,12 @@ export function createFeeder(deps: FeederDeps): Feeder {
     remainingMs = deps.remainingTimeMs,
   ): Promise<FeederReport> => {
     const startMs = clock();
-    const budgetMs = Math.min(
-      feederMaxRunSeconds * 1000,
-      (remainingMs?.() ?? Number.POSITIVE_INFINITY) - feederStopMarginMs,
-    );
+    // Asked before every page: the Lambda's own remaining time is the hard limit.
+    const timeLeftMs = () =>
+      Math.min(
+        startMs + feederMaxRunSeconds * 1000 - clock(),
+        (remainingMs?.() ?? Number.POSITIVE_INFINITY) - feederStopMarginMs,
+      );
     const holder = randomUUID();
     // The lease outlives the run's budget by the stop margin, so it never lapses mid-run.
     const leaseExpiresMs = startMs + feederMaxRunSeconds * 1000 + feederStopMarginMs;
@@ -189,7 +192,7 @@ export function createFeeder(deps: FeederDeps): Feeder {
       };
     }
     try {
-      const run: RunContext = { deps, store, queue, logger, clock, deadlineMs: startMs + budgetMs };
+      const run: RunContext = { deps, store, queue, logger, clock, timeLeftMs };
       const swept = await sweepShard(run, state, shard);
       const report = { ...swept, skipped: false, durationMs: clock() - startMs };
       recordReport(report, metrics, logger, clock());
