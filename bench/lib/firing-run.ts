@@ -1,0 +1,141 @@
+import type { BenchStack } from './bench-stack.js';
+import { diffCounts, type CallCounts } from './http-meter.js';
+import type { FiringLog } from './observers.js';
+import { runPool, waitUntil } from './pool.js';
+import type { Progress } from './progress.js';
+import { createSchedule } from './scheduler-api.js';
+import { diffSdkCounts, type SdkCounts } from './sdk-meter.js';
+import { countDeliveries, type DeliveryCount } from './stats.js';
+
+/** What to create and how long to wait for it. */
+export interface FiringRunOptions {
+  readonly count: number;
+  /** createSchedule calls in flight. */
+  readonly concurrency: number;
+  /** Due time (epoch ms) of the schedule with this index. */
+  readonly dueAtMs: (index: number) => number;
+  /** How long after the last due time to wait for stragglers. */
+  readonly graceMs: number;
+  readonly progress: Progress;
+}
+
+/** What a firing run saw. */
+export interface FiringRun {
+  readonly created: number;
+  readonly createSeconds: number;
+  /** Schedules whose createSchedule returned after their due time. */
+  readonly createdAfterDue: number;
+  /** Lateness samples (ms) by series. */
+  readonly lateness: {
+    readonly subscription: number[];
+    readonly queueFiredAt: number[];
+    readonly queueReceived: number[];
+  };
+  readonly delivery: { readonly subscription: DeliveryCount; readonly queue: DeliveryCount };
+  /** HTTP requests served by dynalite, fauxqs and the GraphQL endpoint during the run. */
+  readonly httpCalls: CallCounts;
+  /** SDK calls the stack made during the run. */
+  readonly sdkCalls: SdkCounts;
+}
+
+/** Creates one schedule due now and waits until both channels deliver it, to warm everything up. */
+export async function warmUp(bench: BenchStack, timeoutMs = 15_000): Promise<void> {
+  const created = await createSchedule(bench.stack, new Date(), { warmUp: true });
+  const seen = () => bench.log.subscription.has(created.id) && bench.log.queue.has(created.id);
+  if (!(await waitUntil(seen, Date.now() + timeoutMs))) {
+    throw new Error(
+      `warm-up schedule ${created.id} was not delivered on both channels within ${timeoutMs} ms`,
+    );
+  }
+  bench.log.subscription.delete(created.id);
+  bench.log.queue.delete(created.id);
+}
+
+function latenessOf(log: FiringLog, dueAt: ReadonlyMap<string, number>) {
+  const subscription: number[] = [];
+  const queueFiredAt: number[] = [];
+  const queueReceived: number[] = [];
+  for (const [id, due] of dueAt) {
+    const first = log.subscription.get(id)?.[0];
+    if (first !== undefined) subscription.push(first - due);
+    const delivery = log.queue.get(id)?.[0];
+    if (delivery !== undefined) {
+      queueFiredAt.push(delivery.firedAtMs - due);
+      queueReceived.push(delivery.receivedAtMs - due);
+    }
+  }
+  return { subscription, queueFiredAt, queueReceived };
+}
+
+/** Deliveries per id; the same SQS message received twice by the bench counts once. */
+function queueCounts(log: FiringLog): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [id, deliveries] of log.queue) {
+    counts.set(id, new Set(deliveries.map((delivery) => delivery.messageId)).size);
+  }
+  return counts;
+}
+
+async function createAll(bench: BenchStack, options: FiringRunOptions, dueAt: Map<string, number>) {
+  let createdAfterDue = 0;
+  options.progress.phase('creating through GraphQL');
+  await runPool(options.count, options.concurrency, async (index) => {
+    const due = options.dueAtMs(index);
+    const created = await createSchedule(bench.stack, new Date(due), { index });
+    if (Date.now() > due) createdAfterDue += 1;
+    dueAt.set(created.id, due);
+    options.progress.update(dueAt.size, options.count);
+  });
+  return createdAfterDue;
+}
+
+/**
+ * Creates `count` schedules through GraphQL, then waits until every one was delivered on both
+ * the subscription and the output queue (or the grace period after the last due time ends).
+ */
+export async function runFiring(bench: BenchStack, options: FiringRunOptions): Promise<FiringRun> {
+  const dueAt = new Map<string, number>();
+  const httpBefore = bench.http.snapshot();
+  const sdkBefore = bench.sdk.snapshot();
+  const started = performance.now();
+  const createdAfterDue = await createAll(bench, options, dueAt);
+  const createSeconds = (performance.now() - started) / 1000;
+  const lastDue = Math.max(...dueAt.values());
+  const complete = () => countArrived(bench.log, dueAt) >= dueAt.size * 2;
+  options.progress.phase('waiting for deliveries (subscription + queue)');
+  await waitUntil(
+    () => {
+      options.progress.update(countArrived(bench.log, dueAt), dueAt.size * 2);
+      return complete();
+    },
+    lastDue + options.graceMs,
+    100,
+  );
+  // A short pause catches duplicates that arrive just after the last first delivery.
+  await waitUntil(() => false, Date.now() + 1500);
+  options.progress.done();
+  return {
+    created: dueAt.size,
+    createSeconds,
+    createdAfterDue,
+    lateness: latenessOf(bench.log, dueAt),
+    delivery: {
+      subscription: countDeliveries(
+        dueAt.keys(),
+        new Map([...bench.log.subscription].map(([id, times]) => [id, times.length])),
+      ),
+      queue: countDeliveries(dueAt.keys(), queueCounts(bench.log)),
+    },
+    httpCalls: diffCounts(httpBefore, bench.http.snapshot()),
+    sdkCalls: diffSdkCounts(sdkBefore, bench.sdk.snapshot()),
+  };
+}
+
+function countArrived(log: FiringLog, dueAt: ReadonlyMap<string, number>): number {
+  let arrived = 0;
+  for (const id of dueAt.keys()) {
+    if (log.subscription.has(id)) arrived += 1;
+    if (log.queue.has(id)) arrived += 1;
+  }
+  return arrived;
+}
