@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createResolverRuntime,
@@ -21,7 +22,16 @@ describe('local APPSYNC_JS runtime: unit resolvers on the NONE data source', () 
     runtime = createResolverRuntime({
       codeDir: bundles.codeDir,
       env: { TABLE: 'schedules' },
-      dataSources: { none: { type: 'NONE' } },
+      dataSources: {
+        none: { type: 'NONE' },
+        // Never called: the request objects below are refused before anything is sent.
+        table: {
+          type: 'AMAZON_DYNAMODB',
+          tableName: 't',
+          client: new DynamoDBClient({ region: 'us-east-1' }),
+        },
+        web: { type: 'HTTP', endpoint: 'http://127.0.0.1:1' },
+      },
       now: () => NOW,
       handlerTimeoutMs: 200,
     });
@@ -187,6 +197,20 @@ describe('local APPSYNC_JS runtime: unit resolvers on the NONE data source', () 
     await expect(runtime.resolve(unitEntry('nope', 'none'), invocation())).rejects.toThrow(
       /Cannot read resolver bundle/,
     );
+  });
+
+  it('refuse a request object its data source cannot execute with errorType MappingTemplate', async () => {
+    const dynamo = await runtime.resolve(unitEntry('echo', 'table'), invocation());
+    const http = await runtime.resolve(unitEntry('echo', 'web'), invocation());
+    expect(dynamo.data).toBeNull();
+    expect(dynamo.errors[0]).toMatchObject({
+      errorType: 'MappingTemplate',
+      message: expect.stringMatching(/operation must be one of GetItem/),
+    });
+    expect(http.errors[0]).toMatchObject({
+      errorType: 'MappingTemplate',
+      message: expect.stringMatching(/resourcePath/),
+    });
   });
 
   it('validate ctx.env: strings only, at most 50 keys and 512 characters', () => {
