@@ -30,11 +30,16 @@ export interface LocalStackOptions {
   readonly manifestDir?: string;
   /** Silence the start-up and activity log lines. @default false */
   readonly quiet?: boolean;
+  /**
+   * Routes the product's DynamoDB and SQS traffic through the endpoint this returns for each
+   * service (e.g. a fault-injection proxy in front of it). @default direct to dynalite/fauxqs
+   */
+  readonly interpose?: (service: 'dynamodb' | 'sqs', endpoint: string) => Promise<string>;
 }
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<LocalStackOptions, 'apiKey' | 'dataDir' | 'manifestDir'>
+  Omit<LocalStackOptions, 'apiKey' | 'dataDir' | 'manifestDir' | 'interpose'>
 > & {
   readonly apiKey: string | undefined;
   /** Absolute data directory; undefined in memory mode. */

@@ -11,6 +11,7 @@ import { createStackLog, type StackLog } from './log.js';
 import { resolveOptions, type LocalStackOptions, type ResolvedOptions } from './options.js';
 import { ensureResolverBundles, wireProduct, type FiredSample } from './product-wiring.js';
 import { startEndpoint } from './server/http-server.js';
+import { withQueryLimits } from './server/limits.js';
 import {
   DEFAULT_RESOURCE_NAMES,
   createLocalResources,
@@ -57,7 +58,9 @@ interface Stoppable {
 async function stopAll(stoppables: Stoppable[], log: StackLog): Promise<void> {
   for (const item of stoppables.reverse()) {
     try {
+      const t0 = Date.now();
       await item.stop();
+      log.info(`stopped ${item.name} (${Date.now() - t0} ms)`);
     } catch (error) {
       log.warn(`stopping ${item.name} failed`, error);
     }
@@ -89,12 +92,15 @@ async function startStack(
   const keys = await resolveDevKeys(options.dataDir);
   const apiKey = options.apiKey ?? keys.apiKey;
   const iamCredentials: LocalIamCredentials = LOCAL_CREDENTIALS;
+  const interpose = raw.interpose ?? ((_service, endpoint) => Promise.resolve(endpoint));
+  const dynamoEndpoint = await interpose('dynamodb', dynamo.endpoint);
+  const sqsEndpoint = await interpose('sqs', sqs.endpoint);
   const auth = { apiKey, jwtSecret: keys.jwtSecret, iamCredentials };
   const fired: FiredSample[] = [];
   const product = await wireProduct({
     manifestDir,
-    dynamoEndpoint: dynamo.endpoint,
-    sqsEndpoint: sqs.endpoint,
+    dynamoEndpoint,
+    sqsEndpoint,
     tableName: DEFAULT_RESOURCE_NAMES.table,
     queues,
     settingsEnv: options.env,
@@ -107,7 +113,12 @@ async function startStack(
   started.push({ name: 'engine', stop: product.stop });
   const consoleConfig = { apiKey, graphqlPath: '/graphql' };
   const endpoint = await startEndpoint(
-    { engine: product.engine, auth, keepAliveMs: options.keepAliveMs, consoleConfig },
+    {
+      engine: withQueryLimits(product.engine),
+      auth,
+      keepAliveMs: options.keepAliveMs,
+      consoleConfig,
+    },
     { port: options.port, host: options.host },
   );
   started.push({ name: 'endpoint', stop: endpoint.stop });
@@ -117,7 +128,7 @@ async function startStack(
   log.info(`AppSync endpoint at ${graphqlUrl} (WebSocket: graphql-ws and /graphql/realtime)`);
 
   const firing = product.startFiring(graphqlUrl, (sample) => fired.push(sample));
-  const sqsClient = createSqsClient({ sqsEndpoint: sqs.endpoint });
+  const sqsClient = createSqsClient({ sqsEndpoint });
   const feeder = startFeederTimer({
     intervalMs: options.feederIntervalSeconds * 1000,
     runPass: firing.runFeederPass,

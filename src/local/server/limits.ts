@@ -1,0 +1,172 @@
+/*
+ * Query depth and size limits of the local endpoint, checked before the engine sees a request, so a
+ * hostile document (deep nesting, alias floods, fragment fan-out) costs one parse and nothing more.
+ */
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
+
+/** Limits on one GraphQL document. */
+export interface QueryLimits {
+  /** Largest query text, in UTF-8 bytes (variables are not counted). @default 32768 */
+  readonly maxDocumentBytes: number;
+  /** Most lexical tokens the parser reads before giving up. @default 4000 */
+  readonly maxTokens: number;
+  /** Deepest field nesting, fragments expanded (`{ a { b } }` is 2); introspection needs 15. @default 15 */
+  readonly maxDepth: number;
+  /** Most aliased fields in the document. @default 20 */
+  readonly maxAliases: number;
+  /** Most field selections in one operation, fragments expanded. @default 500 */
+  readonly maxFields: number;
+}
+
+/** The limits the local stack applies. */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDocumentBytes: 32_768,
+  maxTokens: 4000,
+  maxDepth: 15,
+  maxAliases: 20,
+  maxFields: 500,
+};
+
+/** errorType of a request refused by a limit. */
+export const QUERY_LIMIT_ERROR_TYPE = 'QueryLimitExceeded';
+
+interface Shape {
+  readonly depth: number;
+  readonly fields: number;
+  readonly aliases: number;
+}
+
+type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
+
+/** Measures a selection set; fragment shapes are memoized so fan-out is counted, not walked. */
+function measure(
+  set: SelectionSetNode,
+  fragments: Fragments,
+  memo: Map<string, Shape>,
+  visiting: Set<string>,
+): Shape {
+  let depth = 0;
+  let fields = 0;
+  let aliases = 0;
+  for (const selection of set.selections) {
+    let inner: Shape = { depth: 0, fields: 0, aliases: 0 };
+    if (selection.kind === Kind.FIELD) {
+      const child = selection.selectionSet
+        ? measure(selection.selectionSet, fragments, memo, visiting)
+        : inner;
+      inner = {
+        depth: child.depth + 1,
+        fields: child.fields + 1,
+        aliases: child.aliases + (selection.alias ? 1 : 0),
+      };
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      inner = measure(selection.selectionSet, fragments, memo, visiting);
+    } else {
+      inner = measureFragment(selection.name.value, fragments, memo, visiting);
+    }
+    depth = Math.max(depth, inner.depth);
+    fields += inner.fields;
+    aliases += inner.aliases;
+  }
+  return { depth, fields, aliases };
+}
+
+function measureFragment(
+  name: string,
+  fragments: Fragments,
+  memo: Map<string, Shape>,
+  visiting: Set<string>,
+): Shape {
+  const known = memo.get(name);
+  if (known !== undefined) return known;
+  const fragment = fragments.get(name);
+  // Unknown and cyclic fragments are left for graphql-js validation to report.
+  if (fragment === undefined || visiting.has(name)) return { depth: 0, fields: 0, aliases: 0 };
+  visiting.add(name);
+  const shape = measure(fragment.selectionSet, fragments, memo, visiting);
+  visiting.delete(name);
+  memo.set(name, shape);
+  return shape;
+}
+
+function limitError(what: string, limit: number, received: number): GraphQLError {
+  return new GraphQLError(`${what} exceeds the limit of ${limit}; received ${received}`, {
+    extensions: { errorType: QUERY_LIMIT_ERROR_TYPE },
+  });
+}
+
+function checkShapes(document: DocumentNode, limits: QueryLimits): GraphQLError[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  const memo = new Map<string, Shape>();
+  const errors: GraphQLError[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const shape = measure(definition.selectionSet, fragments, memo, new Set());
+    const name = definition.name?.value ?? 'anonymous';
+    if (shape.depth > limits.maxDepth) {
+      errors.push(limitError(`Query depth of operation ${name}`, limits.maxDepth, shape.depth));
+    }
+    if (shape.fields > limits.maxFields) {
+      errors.push(limitError(`Field count of operation ${name}`, limits.maxFields, shape.fields));
+    }
+    if (shape.aliases > limits.maxAliases) {
+      errors.push(limitError(`Alias count of operation ${name}`, limits.maxAliases, shape.aliases));
+    }
+  }
+  return errors;
+}
+
+/**
+ * Checks a query against the limits; returns the errors (empty when it passes). Syntax errors are
+ * not reported here: the engine's own parse names them.
+ */
+export function checkQueryLimits(
+  query: string,
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): GraphQLError[] {
+  const bytes = Buffer.byteLength(query, 'utf8');
+  if (bytes > limits.maxDocumentBytes) {
+    return [limitError('The query document size in bytes', limits.maxDocumentBytes, bytes)];
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: limits.maxTokens, noLocation: true });
+  } catch (error) {
+    // graphql-js aborts with "Document contains more than N tokens" (spelled "more that" in v16).
+    return /contains more th\w+ \d+ tokens/.test((error as Error).message)
+      ? [limitError('The query token count', limits.maxTokens, limits.maxTokens + 1)]
+      : [];
+  }
+  return checkShapes(document, limits);
+}
+
+function refuse(request: GraphqlRequest, limits: QueryLimits): ExecutionResult | undefined {
+  const errors = checkQueryLimits(request.query, limits);
+  return errors.length === 0 ? undefined : { errors };
+}
+
+/** Wraps an engine so every query, mutation and subscription is checked against the limits first. */
+export function withQueryLimits(
+  engine: LocalGraphqlEngine,
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): LocalGraphqlEngine {
+  return {
+    execute: async (request, caller) => refuse(request, limits) ?? engine.execute(request, caller),
+    subscribe: async (request, caller) =>
+      refuse(request, limits) ?? engine.subscribe(request, caller),
+  };
+}
