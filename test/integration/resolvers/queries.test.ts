@@ -6,6 +6,7 @@ import {
   startEngineHarness,
   userCaller,
   type EngineHarness,
+  type JsonResult,
 } from './harness.js';
 
 const SCHEDULE = `query One($id: ID!) { schedule(id: $id) { ${SCHEDULE_FIELDS} } }`;
@@ -59,10 +60,10 @@ describe('schedule and pendingSchedules through the engine (dynalite)', () => {
     let nextToken: string | null = null;
     let pages = 0;
     do {
-      const page: any = await h.run(userCaller('paula'), PENDING, { limit: 2, nextToken });
+      const page: JsonResult = await h.run(userCaller('paula'), PENDING, { limit: 2, nextToken });
       expect(page.errors).toBeUndefined();
-      seen.push(...page.data.pendingSchedules.items);
-      nextToken = page.data.pendingSchedules.nextToken;
+      seen.push(...(page.data?.['pendingSchedules'].items ?? []));
+      nextToken = page.data?.['pendingSchedules'].nextToken;
       pages += 1;
     } while (nextToken !== null && pages < 10);
 
