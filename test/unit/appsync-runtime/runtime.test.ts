@@ -79,6 +79,7 @@ describe('local APPSYNC_JS runtime: unit resolvers on the NONE data source', () 
       process: 'undefined',
       require: 'undefined',
       date: 'undefined',
+      eval: 'undefined',
       fetch: 'undefined',
       setTimeout: 'undefined',
       buffer: 'undefined',

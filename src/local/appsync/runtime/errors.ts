@@ -42,7 +42,7 @@ export class UnsupportedHelperError extends LocalRuntimeError {
 /** A helper received an argument AppSync would refuse. */
 export class HelperArgumentError extends LocalRuntimeError {
   public constructor(helper: string, problem: string, received: unknown) {
-    super(`${helper}: ${problem}. Received: ${describe(received)}`);
+    super(`${helper}: ${problem}. Received: ${describeValue(received)}`);
     this.name = 'HelperArgumentError';
   }
 }
@@ -61,7 +61,7 @@ export class EarlyReturnSignal {
 }
 
 /** Formats a received value for an error message, short enough to read. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) {
     return 'undefined';
   }
@@ -83,7 +83,7 @@ export function codeError(thrown: unknown, where: string): AppSyncError {
   const message =
     typeof thrown === 'object' && thrown !== null && 'message' in thrown
       ? String((thrown as { message: unknown }).message)
-      : describe(thrown);
+      : describeValue(thrown);
   const name =
     typeof thrown === 'object' && thrown !== null && 'name' in thrown
       ? String((thrown as { name: unknown }).name)

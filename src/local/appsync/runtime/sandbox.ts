@@ -19,7 +19,6 @@ export type HandlerName = 'request' | 'response';
 /** A loaded bundle whose handlers can be called. */
 export interface LoadedBundle {
   readonly file: string;
-  has(handler: HandlerName): boolean;
   /** Calls a handler synchronously inside the bundle's context, within the time limit. */
   call(handler: HandlerName, ctx: object): unknown;
 }
@@ -149,7 +148,6 @@ export class BundleLoader {
     const timeout = this.options.handlerTimeoutMs ?? 1000;
     return {
       file,
-      has: (handler) => typeof exports[handler] === 'function',
       call: (handler, ctx) => {
         const fn = exports[handler];
         if (typeof fn !== 'function') {
