@@ -6,19 +6,17 @@ import { util, type Context, type DynamoDBUpdateItemRequest } from '@aws-appsync
 import {
   Status,
   isoFromEpochMs,
-  readSettings,
   statusesLeadingTo,
   type ScheduleItem,
 } from '../../src/domain/index.js';
-import { failOnError, isConditionFailure } from '../lib/common.js';
+import { failOnError, isConditionFailure, settingsFrom } from '../lib/common.js';
 import type { CancelScheduleStash } from '../lib/cancel-stash.js';
 
 const DAY_SECONDS = 86_400;
 
 /** Sets CANCELLED, the cancel time and the TTL, and leaves the owner index. */
 export function request(ctx: Context<unknown, CancelScheduleStash>): DynamoDBUpdateItemRequest {
-  const settings = readSettings(ctx.env);
-  const retentionDays = settings.ok ? settings.value.finishedRetentionDays : 7;
+  const retentionDays = settingsFrom(ctx.env).finishedRetentionDays;
   const nowMs = util.time.nowEpochMilliSeconds();
   const values: Record<string, unknown> = {
     ':owner': ctx.stash.owner,

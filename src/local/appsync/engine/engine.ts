@@ -106,6 +106,81 @@ function prepare(schema: GraphQLSchema, request: GraphqlRequest): Prepared | Exe
   return { document, operation };
 }
 
+/** The engine over one schema, runtime and subscription hub. */
+class LocalAppSyncEngine implements ClosableGraphqlEngine {
+  private closed = false;
+  private readonly triggers: ReadonlyMap<string, readonly string[]>;
+
+  constructor(
+    readonly schema: GraphQLSchema,
+    private readonly hub: SubscriptionHub,
+    private readonly modes: ReadonlySet<AuthMode>,
+  ) {
+    this.triggers = subscriptionTriggers(schema);
+  }
+
+  get subscriptionCount(): number {
+    return this.hub.size;
+  }
+
+  private admit(request: GraphqlRequest, caller: Caller): Prepared | ExecutionResult {
+    if (this.closed) return failure('The GraphQL engine is closed', 'ServiceUnavailable');
+    if (!this.modes.has(caller.authMode)) {
+      return failure(
+        `Auth mode ${caller.authMode} is not enabled on this API`,
+        'UnauthorizedException',
+      );
+    }
+    return prepare(this.schema, request);
+  }
+
+  private argsOf(request: GraphqlRequest, prepared: Prepared, context: RequestContext) {
+    return {
+      schema: this.schema,
+      document: prepared.document,
+      operationName: request.operationName ?? null,
+      variableValues: request.variables ?? null,
+      contextValue: context,
+    };
+  }
+
+  async execute(request: GraphqlRequest, caller: Caller): Promise<ExecutionResult> {
+    const prepared = this.admit(request, caller);
+    if (!('document' in prepared)) return prepared;
+    if (prepared.operation.operation === 'subscription') {
+      return failure('Subscriptions are served by subscribe(), not execute()', 'ValidationError');
+    }
+    const context: RequestContext = { caller, appended: [] };
+    const result = await execute(this.argsOf(request, prepared, context));
+    if (prepared.operation.operation === 'mutation') {
+      for (const { field, event } of publishedEvents(prepared.operation, result, this.triggers)) {
+        this.hub.publish(field, event);
+      }
+    }
+    return finish(result, context.appended);
+  }
+
+  async subscribe(
+    request: GraphqlRequest,
+    caller: Caller,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const prepared = this.admit(request, caller);
+    if (!('document' in prepared)) return prepared;
+    if (prepared.operation.operation !== 'subscription') {
+      return failure('subscribe() takes a subscription operation', 'ValidationError');
+    }
+    const context: RequestContext = { caller, appended: [] };
+    const events = await subscribe(this.argsOf(request, prepared, context));
+    if (!(Symbol.asyncIterator in events)) return finish(events, context.appended);
+    return mapIterator(events, (result) => finish(result, context.appended.splice(0)));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.hub.close();
+  }
+}
+
 /** Creates the engine from built resolver bundles; fails fast on a missing data source. */
 export async function createLocalGraphqlEngine(
   options: LocalGraphqlEngineOptions,
@@ -127,68 +202,7 @@ export async function createLocalGraphqlEngine(
     ...(options.additionalAuthModes ?? ['API_KEY', 'AWS_IAM']),
   ]);
   installFieldResolvers({ schema, resolvers: manifest.resolvers, runtime, defaultAuthMode, hub });
-  const triggers = subscriptionTriggers(schema);
-  let closed = false;
-
-  const admit = (request: GraphqlRequest, caller: Caller): Prepared | ExecutionResult => {
-    if (closed) return failure('The GraphQL engine is closed', 'ServiceUnavailable');
-    if (!modes.has(caller.authMode)) {
-      return failure(
-        `Auth mode ${caller.authMode} is not enabled on this API`,
-        'UnauthorizedException',
-      );
-    }
-    return prepare(schema, request);
-  };
-
-  return {
-    schema,
-    get subscriptionCount() {
-      return hub.size;
-    },
-    async execute(request, caller) {
-      const prepared = admit(request, caller);
-      if (!('document' in prepared)) return prepared;
-      if (prepared.operation.operation === 'subscription') {
-        return failure('Subscriptions are served by subscribe(), not execute()', 'ValidationError');
-      }
-      const context: RequestContext = { caller, appended: [] };
-      const result = await execute({
-        schema,
-        document: prepared.document,
-        operationName: request.operationName ?? null,
-        variableValues: request.variables ?? null,
-        contextValue: context,
-      });
-      if (prepared.operation.operation === 'mutation') {
-        for (const { field, event } of publishedEvents(prepared.operation, result, triggers)) {
-          hub.publish(field, event);
-        }
-      }
-      return finish(result, context.appended);
-    },
-    async subscribe(request, caller) {
-      const prepared = admit(request, caller);
-      if (!('document' in prepared)) return prepared;
-      if (prepared.operation.operation !== 'subscription') {
-        return failure('subscribe() takes a subscription operation', 'ValidationError');
-      }
-      const context: RequestContext = { caller, appended: [] };
-      const events = await subscribe({
-        schema,
-        document: prepared.document,
-        operationName: request.operationName ?? null,
-        variableValues: request.variables ?? null,
-        contextValue: context,
-      });
-      if (!(Symbol.asyncIterator in events)) return finish(events, context.appended);
-      return mapIterator(events, (result) => finish(result, context.appended.splice(0)));
-    },
-    async close() {
-      closed = true;
-      hub.close();
-    },
-  };
+  return new LocalAppSyncEngine(schema, hub, modes);
 }
 
 function mapIterator<T, U>(
