@@ -40,9 +40,18 @@ export function ensureResolverBundles(manifestDir?: string): Promise<string> {
   return sharedBundles;
 }
 
+/**
+ * Local defaults that differ from the cloud's: a shard without a watermark exists only in a
+ * fresh data directory, which holds nothing older than a few minutes, so the first pass need
+ * not read a whole day of empty buckets.
+ */
+export const LOCAL_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
+  INITIAL_LOOKBACK_SECONDS: '900',
+};
+
 /** The settings variables a deployment may set, from process.env with overrides on top. */
 export function settingsEnv(overrides: Readonly<Record<string, string>>): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...LOCAL_SETTING_DEFAULTS };
   for (const { env: name } of [...SETTING_SPECS, ...ENGINE_SETTING_SPECS]) {
     const value = overrides[name] ?? process.env[name];
     if (value !== undefined && value !== '') env[name] = value;
@@ -85,6 +94,8 @@ export interface Product {
     graphqlUrl: string,
     onFired: (sample: FiredSample) => void,
   ): { dispatcherHandler: SqsBatchHandler; runFeederPass: () => Promise<void> };
+  /** Asks a feeder pass in flight to stop at its next page, as at a Lambda timeout. */
+  interruptFeeder(): void;
   stop(): Promise<void>;
 }
 
@@ -119,6 +130,7 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
     defaultAuthMode: 'AMAZON_COGNITO_USER_POOLS',
     additionalAuthModes: ['API_KEY', 'AWS_IAM'],
   });
+  let interrupted = false;
   const common = {
     settings,
     logger: engineLogger(config.quiet),
@@ -142,9 +154,15 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
         publisher: recordingSink(publisher, onFired),
       });
       const runFeederPass = async () => {
-        await runFeederPassForAllShards(common);
+        await runFeederPassForAllShards({
+          ...common,
+          remainingTimeMs: () => (interrupted ? 0 : Number.POSITIVE_INFINITY),
+        });
       };
       return { dispatcherHandler, runFeederPass };
+    },
+    interruptFeeder: () => {
+      interrupted = true;
     },
     stop: async () => {
       await engine.close();

@@ -58,9 +58,7 @@ interface Stoppable {
 async function stopAll(stoppables: Stoppable[], log: StackLog): Promise<void> {
   for (const item of stoppables.reverse()) {
     try {
-      const t0 = Date.now();
       await item.stop();
-      log.info(`stopped ${item.name} (${Date.now() - t0} ms)`);
     } catch (error) {
       log.warn(`stopping ${item.name} failed`, error);
     }
@@ -134,7 +132,13 @@ async function startStack(
     runPass: firing.runFeederPass,
     onError: (error) => log.warn('feeder pass failed', error),
   });
-  started.push({ name: 'feeder', stop: feeder.stop });
+  started.push({
+    name: 'feeder',
+    stop: async () => {
+      product.interruptFeeder();
+      await feeder.stop();
+    },
+  });
   log.info(`feeder every ${options.feederIntervalSeconds} s (first pass now)`);
   const dispatcher = startSqsEventSource({
     client: sqsClient,

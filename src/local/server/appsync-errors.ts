@@ -1,11 +1,8 @@
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 
 /** One error as AppSync puts it on the wire: `errorType` beside `message`, not in extensions. */
-export interface AppSyncWireError {
-  readonly message: string;
-  readonly errorType: string;
-  readonly path?: readonly (string | number)[] | null;
-  readonly locations?: readonly { line: number; column: number }[] | null;
+export interface AppSyncWireError extends GraphQLFormattedError {
+  readonly errorType?: string | null;
   readonly data?: unknown;
   readonly errorInfo?: unknown;
 }
@@ -16,22 +13,9 @@ export interface AppSyncWireResult {
   readonly errors?: readonly AppSyncWireError[];
 }
 
-/** The errorType for errors that carry none (parse and validation errors). */
-const FALLBACK_ERROR_TYPE = 'GraphQLError';
-
-/** Converts a graphql-js error into AppSync's wire shape. */
+/** The wire form of an error; the engine's errors serialize themselves in AppSync's shape. */
 export function toAppSyncError(error: GraphQLError): AppSyncWireError {
-  const extensions = (error.extensions ?? {}) as Record<string, unknown>;
-  const errorType =
-    typeof extensions['errorType'] === 'string' ? extensions['errorType'] : FALLBACK_ERROR_TYPE;
-  return {
-    message: error.message,
-    errorType,
-    path: error.path ?? null,
-    locations: error.locations ?? null,
-    data: extensions['data'] ?? null,
-    errorInfo: extensions['errorInfo'] ?? null,
-  };
+  return error.toJSON() as AppSyncWireError;
 }
 
 /** Converts an execution result into AppSync's wire shape. */
@@ -42,6 +26,16 @@ export function toAppSyncResult(result: ExecutionResult): AppSyncWireResult {
       ? {}
       : { errors: result.errors.map(toAppSyncError) }),
   };
+}
+
+/**
+ * The same errors for graphql-ws clients, which read only standard fields: AppSync's
+ * errorType, data and errorInfo are also copied into `extensions`.
+ */
+export function toGraphqlWsError(error: GraphQLError): GraphQLFormattedError {
+  const { errorType, data, errorInfo, ...standard } = toAppSyncError(error);
+  const extensions = { ...standard.extensions, errorType, data, errorInfo };
+  return { ...standard, extensions };
 }
 
 /** A result holding a single error, for failures outside execution (auth, bad requests). */

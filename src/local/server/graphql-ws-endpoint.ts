@@ -11,7 +11,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { Caller, GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
 import { authenticate, normalizeHeaders, type AuthConfig } from '../auth/authenticate.js';
-import { toAppSyncError } from './appsync-errors.js';
+import { toGraphqlWsError } from './appsync-errors.js';
 
 /** Carried through graphql-ws's ExecutionArgs so execute/subscribe reach the engine. */
 interface OperationContext {
@@ -91,19 +91,7 @@ export function serveGraphqlWs(
       },
       onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => ({
         ...(result.data === undefined ? {} : { data: result.data }),
-        ...(result.errors === undefined
-          ? {}
-          : {
-              errors: result.errors.map((error) => {
-                const { message, path, locations, ...extensions } = toAppSyncError(error);
-                return {
-                  message,
-                  ...(path ? { path: [...path] } : {}),
-                  ...(locations ? { locations: [...locations] } : {}),
-                  extensions,
-                };
-              }),
-            }),
+        ...(result.errors === undefined ? {} : { errors: result.errors.map(toGraphqlWsError) }),
       }),
     },
     wss,

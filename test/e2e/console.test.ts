@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { createSchedule } from './e2e-helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `Skipping the console browser test: ${CHROMIUM} is missing (run .ci/install-browser).`,
+  );
+}
+
+describe.skipIf(!hasChromium)('web console in a real browser (Debian chromium)', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  beforeAll(async () => {
+    stack = await startLocalStack({ memory: true, port: 0, quiet: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('creates a schedule, shows it fired live with its lateness, and cancels another', async () => {
+    // Prepare
+    const page = await browser.newPage();
+    const failedRequests: string[] = [];
+    page.on('requestfailed', (request) => failedRequests.push(request.url()));
+    const farAway = await createSchedule(stack, { delaySeconds: 7200, payload: '{"cancel":"me"}' });
+    await page.goto(stack.consoleUrl);
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 10_000 });
+
+    // Act
+    await page.fill('#delay', '1');
+    await page.fill('#payload', '{"from":"browser"}');
+    await page.click('#create');
+    const firedRow = page.locator('#fired tr', { hasText: '{"from":"browser"}' });
+    await firedRow.waitFor({ timeout: 15_000 });
+    const pendingRow = page.locator(`#pending tr[data-id="${farAway}"]`);
+    await pendingRow.locator('button.cancel').click();
+    await pendingRow.waitFor({ state: 'detached', timeout: 5000 });
+
+    // Assess
+    const lateness = await firedRow.locator('td').nth(1).textContent();
+    expect(lateness).toMatch(/^\d+ ms$/);
+    expect(Number(lateness?.split(' ')[0])).toBeLessThan(3000);
+    expect(await page.textContent('#create-status')).toContain(`cancelled ${farAway}`);
+    expect(failedRequests).toEqual([]);
+    await page.close();
+  });
+});
