@@ -48,6 +48,8 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     ...(options.pollers === undefined ? {} : { pollers: options.pollers }),
     env: { ...options.env },
   });
+  // The start-up pass catches up a day of buckets; measuring starts once it is done.
+  await stack.runFeederPass();
   const sqs = createBenchSqsClient(stack.sqsEndpoint);
   sdk.exclude(sqs);
   const log = createFiringLog();

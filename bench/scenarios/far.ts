@@ -26,12 +26,13 @@ export const farScenario: Scenario = {
     });
     try {
       await warmUp(bench);
-      // Due well past the horizon, spread over 10 s, after creation is surely done.
-      const firstDue = Date.now() + (FAR_HORIZON_SECONDS + 10) * 1000 + count * 2;
+      // Due well past the horizon, spread over a window, after creation is surely done.
+      const windowMs = context.quick ? 2000 : 10_000;
+      const firstDue = Date.now() + (FAR_HORIZON_SECONDS + 5) * 1000 + count * 2;
       const run = await runFiring(bench, {
         count,
         concurrency: context.concurrency,
-        dueAtMs: (index) => firstDue + Math.floor((index * 10_000) / count),
+        dueAtMs: (index) => firstDue + Math.floor((index * windowMs) / count),
         graceMs: 30_000,
         progress: context.progress,
       });
