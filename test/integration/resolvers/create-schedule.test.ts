@@ -194,3 +194,31 @@ describe('createSchedule when SQS refuses the hand-over (dynalite, fauxqs with a
     expect(await h.getItem(key.pk, key.sk)).toMatchObject({ status: 'QUEUED', sendCount: 1 });
   });
 });
+
+describe('createSchedule retried concurrently with one clientToken (dynalite, fauxqs)', () => {
+  let h: EngineHarness;
+  beforeAll(async () => {
+    h = await startEngineHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('creates one schedule; every other attempt replays it or is told to retry', async () => {
+    // Prepare
+    const input = { delaySeconds: 3600, payload: '{"race":1}', clientToken: 'race-1' };
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => h.run(userCaller('racer'), CREATE, { input })),
+    );
+
+    // Assess
+    const ids = new Set(results.flatMap((r) => (r.data ? [r.data['createSchedule'].id] : [])));
+    expect(ids.size).toBe(1);
+    const errorTypes = results.flatMap((r) => (r.errors ?? []).map((e) => e.errorType));
+    expect(errorTypes.every((type) => type === 'ConflictError')).toBe(true);
+    const page = await h.run(userCaller('racer'), 'query { pendingSchedules { items { id } } }');
+    expect(page.data?.['pendingSchedules'].items).toEqual([{ id: [...ids][0] }]);
+  });
+});

@@ -59,7 +59,6 @@ export class AppSyncGraphQLError extends GraphQLError {
     const { extensions: _extensions, ...rest } = base;
     return {
       ...rest,
-      path: base.path ?? [],
       data: this.data,
       errorType: this.errorType,
       errorInfo: this.errorInfo,
