@@ -128,6 +128,16 @@ export function checkResolversAgainstSchema(
   return problems;
 }
 
+/** The output folder is emptied first, so it must be empty or hold an earlier build. */
+async function refuseForeignFolder(target: string): Promise<void> {
+  const entries = await readdir(target).catch(() => [] as string[]);
+  if (entries.length > 0 && !entries.includes('manifest.json')) {
+    throw new Error(
+      `Refusing to replace ${target}: it is not empty and holds no manifest.json; received ${entries.slice(0, 5).join(', ')}`,
+    );
+  }
+}
+
 /** Checks, bundles and writes the manifest; returns the manifest written. */
 export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<ResolverManifest> {
   const discovered = await discoverResolvers();
@@ -137,6 +147,7 @@ export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<Resol
     throw new Error(`Resolvers do not match schema.graphql:\n- ${problems.join('\n- ')}`);
   }
   const target = path.resolve(ROOT, outDir);
+  await refuseForeignFolder(target);
   await rm(target, { recursive: true, force: true });
   await mkdir(target, { recursive: true });
   await build({

@@ -1,5 +1,5 @@
 import { buildSchema } from 'graphql';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,19 @@ describe('resolver bundling', () => {
     expect(code).toContain('sourceMappingURL=data:application/json;base64');
     expect(code).not.toMatch(/^export \{[^}]*\bDATA_SOURCES\b/m);
     expect(await readdir(path.join(outDir, 'Mutation.createSchedule'))).toHaveLength(6);
+    await rm(outDir, { recursive: true, force: true });
+  });
+});
+
+describe('resolver bundling output folder', () => {
+  it('refuses to empty a folder that does not hold an earlier build', async () => {
+    // Prepare
+    const outDir = await mkdtemp(path.join(tmpdir(), 'foreign-'));
+    await writeFile(path.join(outDir, 'notes.txt'), 'keep me');
+
+    // Act / Assess
+    await expect(buildResolvers(outDir)).rejects.toThrow(/Refusing to replace .*notes\.txt/);
+    expect(await readFile(path.join(outDir, 'notes.txt'), 'utf8')).toBe('keep me');
     await rm(outDir, { recursive: true, force: true });
   });
 });
