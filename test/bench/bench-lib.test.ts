@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { costPerMillion, shardsForPeak, unitsPerSchedule } from '../../bench/lib/cost-model.js';
+import { labelRequest } from '../../bench/lib/http-meter.js';
+import { countDeliveries, downsample, quantile, summarize } from '../../bench/lib/stats.js';
+import { niceCeiling, renderCdfSvg } from '../../bench/lib/svg-chart.js';
+import { markdownTable } from '../../bench/lib/table.js';
+import type { IncomingMessage } from 'node:http';
+
+describe('bench statistics', () => {
+  it('takes nearest-rank percentiles of unsorted samples', () => {
+    // Prepare
+    const samples = Array.from({ length: 100 }, (_, index) => 100 - index);
+    // Act
+    const summary = summarize(samples);
+    // Assess
+    expect(summary).toMatchObject({ count: 100, min: 1, p50: 50, p90: 90, p99: 99, max: 100 });
+    expect(quantile([], 0.5)).toBeNaN();
+  });
+
+  it('counts lost, duplicated and unexpected deliveries', () => {
+    const received = new Map([
+      ['a', 1],
+      ['b', 3],
+      ['stranger', 1],
+    ]);
+    expect(countDeliveries(['a', 'b', 'c'], received)).toEqual({
+      expected: 3,
+      received: 5,
+      lost: 1,
+      duplicated: 2,
+      unexpected: 1,
+    });
+  });
+
+  it('down-samples to the limit and keeps both ends', () => {
+    const picks = downsample(
+      Array.from({ length: 10_000 }, (_, index) => index),
+      11,
+    );
+    expect(picks).toHaveLength(11);
+    expect([picks[0], picks[10]]).toEqual([0, 9999]);
+  });
+});
+
+describe('bench CDF chart', () => {
+  it('draws one path per non-empty series and escapes names', () => {
+    const svg = renderCdfSvg('t <&>', [
+      { name: 'ours', samples: [1, 5, 9] },
+      { name: 'peer "x"', samples: [] },
+    ]);
+    expect(svg.match(/<path /g)).toHaveLength(1);
+    expect(svg).toContain('t &#60;&#38;&#62;');
+    expect(svg).toContain('peer &#34;x&#34; (n=0)');
+  });
+
+  it('rounds axis ends up to 1, 2 or 5 times a power of ten', () => {
+    expect([niceCeiling(0), niceCeiling(130), niceCeiling(1900), niceCeiling(4000)]).toEqual([
+      1, 200, 2000, 5000,
+    ]);
+  });
+});
+
+describe('bench cost model', () => {
+  it('turns counted calls into units per schedule and dollars per million', () => {
+    // Prepare: 10 schedules on the fast path, as a run counts them.
+    const http = {
+      'graphql (api key)': 10,
+      'graphql (iam)': 10,
+      'DynamoDB_20120810.PutItem': 10,
+      'DynamoDB_20120810.UpdateItem': 10,
+      'AmazonSQS.SendMessage': 20,
+    };
+    const sdk = {
+      'sqs ReceiveMessage': { calls: 4, scanned: 0, capacityUnits: 0, messages: 10, nonEmpty: 2 },
+    };
+    // Act
+    const units = unitsPerSchedule(10, http, sdk, 10);
+    const cost = costPerMillion(units);
+    // Assess
+    expect(units).toEqual({
+      appsyncRequests: 2,
+      realtimeUpdates: 1,
+      dynamoWriteUnits: 4,
+      dynamoReadUnits: 0,
+      sqsRequests: 2,
+      lambdaInvocations: 0.2,
+    });
+    expect(cost.appsync).toBe(10);
+    expect(cost.dynamodb).toBe(2.5);
+    expect(cost.sqs).toBe(0.8);
+    expect(cost.total).toBeCloseTo(cost.appsync + cost.dynamodb + cost.sqs + cost.lambda, 2);
+  });
+
+  it('needs one shard per 1,000 claims a second', () => {
+    expect([
+      shardsForPeak(1),
+      shardsForPeak(1000),
+      shardsForPeak(1001),
+      shardsForPeak(25_000),
+    ]).toEqual([1, 1, 2, 25]);
+  });
+});
+
+describe('bench call labels', () => {
+  const request = (headers: Record<string, string>, url = '/') =>
+    ({ method: 'POST', url, headers }) as unknown as IncomingMessage;
+
+  it('names AWS JSON targets and GraphQL auth kinds, and skips the bench itself', () => {
+    expect(labelRequest(request({ 'x-amz-target': 'AmazonSQS.SendMessage' }))).toBe(
+      'AmazonSQS.SendMessage',
+    );
+    expect(labelRequest(request({ 'x-api-key': 'k' }, '/graphql'))).toBe('graphql (api key)');
+    expect(
+      labelRequest(request({ authorization: 'AWS4-HMAC-SHA256 Credential=x' }, '/graphql')),
+    ).toBe('graphql (iam)');
+    expect(
+      labelRequest(request({ 'x-bench-caller': '1', 'x-amz-target': 'AmazonSQS.ReceiveMessage' })),
+    ).toBeUndefined();
+  });
+});
+
+describe('bench tables', () => {
+  it('renders an aligned Markdown table', () => {
+    expect(markdownTable(['a', 'n'], [['x', '1,000']]).split('\n')).toEqual([
+      '| a   |     n |',
+      '| --- | ----: |',
+      '| x   | 1,000 |',
+    ]);
+  });
+});
