@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { RESOLVER_BUILD_DIR } from '../resolver-manifest.js';
 import { DEFAULT_DATA_DIR, type LocalStackOptions } from './options.js';
 
 /** `npm start -- --help`. */
@@ -14,6 +15,7 @@ Options (environment variable in brackets):
   --feeder-interval <s>   seconds between feeder passes [FEEDER_INTERVAL_SECONDS] (60)
   --pollers <n>           concurrent dispatcher pollers [DISPATCHER_POLLERS] (4)
   --api-key <key>         use this dev API key instead of the generated one [SCHEDULER_API_KEY]
+  --resolvers-dir <dir>   where to build the resolver bundles (.build/resolvers)
   --quiet                 no log lines, only the ready banner
   -h, --help              this text
 
@@ -26,7 +28,12 @@ MAX_PAYLOAD_BYTES, FINISHED_RETENTION_DAYS, LOOKAHEAD_SECONDS, STRANDED_GRACE_SE
 /** What the command line asks for. */
 export type CliCommand =
   | { readonly kind: 'help' }
-  | { readonly kind: 'start'; readonly options: LocalStackOptions }
+  | {
+      readonly kind: 'start';
+      readonly options: LocalStackOptions;
+      /** Where `npm start` builds the resolver bundles. */
+      readonly resolversDir: string;
+    }
   | {
       readonly kind: 'token';
       readonly username: string;
@@ -52,6 +59,7 @@ const FLAGS = {
   pollers: { type: 'string' },
   'api-key': { type: 'string' },
   quiet: { type: 'boolean' },
+  'resolvers-dir': { type: 'string' },
   'expires-in': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -87,5 +95,5 @@ export function parseCommandLine(argv: readonly string[], env: Env): CliCommand 
       ? { apiKey: values['api-key'] ?? env['SCHEDULER_API_KEY'] }
       : {}),
   };
-  return { kind: 'start', options };
+  return { kind: 'start', options, resolversDir: values['resolvers-dir'] ?? RESOLVER_BUILD_DIR };
 }

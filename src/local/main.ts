@@ -4,7 +4,6 @@
  */
 import { resolve } from 'node:path';
 import { buildResolvers } from '../../scripts/build-resolvers.js';
-import { RESOLVER_BUILD_DIR } from '../resolver-manifest.js';
 import { mintDevToken } from './auth/dev-jwt.js';
 import { loadDevKeys } from './auth/dev-keys.js';
 import { HELP_TEXT, parseCommandLine } from './cli.js';
@@ -28,9 +27,9 @@ function banner(stack: LocalStack, startedMs: number): string {
   ].join('\n');
 }
 
-async function start(options: LocalStackOptions): Promise<void> {
+async function start(options: LocalStackOptions, resolversDir: string): Promise<void> {
   const startedAt = Date.now();
-  const manifestDir = resolve(RESOLVER_BUILD_DIR);
+  const manifestDir = resolve(resolversDir);
   await buildResolvers(manifestDir);
   const stack = await startLocalStack({ ...options, manifestDir });
   process.stdout.write(banner(stack, Date.now() - startedAt));
@@ -42,11 +41,15 @@ async function start(options: LocalStackOptions): Promise<void> {
     }
     stopping = true;
     process.stderr.write(`${signal}: draining in-flight work…\n`);
+    // Exit explicitly once drained: a library's idle handle must not keep a stopped stack alive.
     stack.stop().then(
-      () => process.stderr.write('stopped cleanly\n'),
+      () => {
+        process.stderr.write('stopped cleanly\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`stopping failed: ${String(error)}\n`);
-        process.exitCode = 1;
+        process.exit(1);
       },
     );
   };
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     });
     process.stdout.write(`${token}\n`);
   } else {
-    await start(command.options);
+    await start(command.options, command.resolversDir);
   }
 }
 
