@@ -4,6 +4,7 @@ import {
   DEFAULT_QUERY_LIMITS,
   QUERY_LIMIT_ERROR_TYPE,
   checkQueryLimits,
+  jsonNestingDepth,
   withQueryLimits,
 } from '../../src/local/server/limits.js';
 import type { LocalGraphqlEngine } from '../../src/local/appsync/contract.js';
@@ -12,7 +13,7 @@ const nested = (depth: number) => `${'{ a '.repeat(depth)}${'}'.repeat(depth)}`;
 
 function messagesOf(query: string): string[] {
   return checkQueryLimits(query).map((error) => {
-    expect(error.extensions['errorType']).toBe(QUERY_LIMIT_ERROR_TYPE);
+    expect((error as unknown as { errorType: string }).errorType).toBe(QUERY_LIMIT_ERROR_TYPE);
     return error.message;
   });
 }
@@ -64,6 +65,39 @@ describe('query depth and size limits', () => {
     expect(messagesOf(tokens)[0]).toMatch(/token count exceeds the limit of 4000/);
     expect(messagesOf(cycle)).toEqual([]);
     expect(messagesOf('{ broken')).toEqual([]);
+  });
+
+  it('refuses deeply nested JSON in string literals and variables before anything parses it', async () => {
+    // Prepare
+    const deep = `${'['.repeat(65)}${']'.repeat(65)}`;
+    const tricky = `{"a":"${'['.repeat(100)}","b":[[1]]}`;
+    const limited = withQueryLimits({
+      execute: async () => ({ data: { ok: true } }),
+      subscribe: async () => ({ data: {} }),
+    });
+    const caller = { authMode: 'API_KEY' as const, identity: null, headers: {} };
+    // Act
+    const literal = messagesOf(`{ schedule(id: ${JSON.stringify(deep)}) { id } }`);
+    const variable = await limited.execute(
+      { query: '{ __typename }', variables: { a: [{ b: deep }] } },
+      caller,
+    );
+    const inString = await limited.execute(
+      { query: '{ __typename }', variables: { p: tricky } },
+      caller,
+    );
+    const notObject = await limited.execute(
+      { query: '{ __typename }', variables: 'x' as never },
+      caller,
+    );
+    // Assess
+    expect(jsonNestingDepth(tricky)).toBe(3);
+    expect(literal).toEqual([
+      'The JSON nesting depth of a string value exceeds the limit of 64; received 65',
+    ]);
+    expect(variable.errors?.[0]?.message).toMatch(/nesting depth .* received 65/);
+    expect(inString.data).toEqual({ ok: true });
+    expect(notObject.errors?.[0]?.message).toBe('"variables" must be a JSON object; received "x"');
   });
 
   it('answers a refused request itself and never calls the engine', async () => {

@@ -6,12 +6,14 @@ import {
   GraphQLError,
   Kind,
   parse,
+  visit,
   type DocumentNode,
   type ExecutionResult,
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
+import { AppSyncGraphQLError } from '../appsync/engine/errors.js';
 
 /** Limits on one GraphQL document. */
 export interface QueryLimits {
@@ -25,6 +27,8 @@ export interface QueryLimits {
   readonly maxAliases: number;
   /** Most field selections in one operation, fragments expanded. @default 500 */
   readonly maxFields: number;
+  /** Deepest bracket nesting of a JSON text in a string argument or variable (AWSJSON). @default 64 */
+  readonly maxJsonDepth: number;
 }
 
 /** The limits the local stack applies. */
@@ -34,6 +38,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDepth: 15,
   maxAliases: 20,
   maxFields: 500,
+  maxJsonDepth: 64,
 };
 
 /** errorType of a request refused by a limit. */
@@ -98,10 +103,56 @@ function measureFragment(
   return shape;
 }
 
-function limitError(what: string, limit: number, received: number): GraphQLError {
-  return new GraphQLError(`${what} exceeds the limit of ${limit}; received ${received}`, {
-    extensions: { errorType: QUERY_LIMIT_ERROR_TYPE },
-  });
+function refusal(message: string, errorType = QUERY_LIMIT_ERROR_TYPE): GraphQLError {
+  return new AppSyncGraphQLError(new GraphQLError(message), { errorType });
+}
+
+function limitError(what: string, limit: number, received: number | string): GraphQLError {
+  return refusal(`${what} exceeds the limit of ${limit}; received ${received}`);
+}
+
+/**
+ * Bracket depth of a text that looks like JSON, counted in one pass without parsing, so a
+ * hostile AWSJSON value is refused before anything walks it recursively.
+ */
+export function jsonNestingDepth(text: string): number {
+  const first = text.trimStart()[0];
+  if (first !== '[' && first !== '{') return 0;
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') deepest = Math.max(deepest, (depth += 1));
+    else if (char === ']' || char === '}') depth -= 1;
+  }
+  return deepest;
+}
+
+/** The strings inside a variables object, walked without recursion. */
+function variableStrings(variables: unknown): string[] {
+  const strings: string[] = [];
+  const stack: unknown[] = [variables];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') strings.push(value);
+    else if (value !== null && typeof value === 'object') stack.push(...Object.values(value));
+  }
+  return strings;
+}
+
+function checkJsonDepth(texts: readonly string[], limits: QueryLimits): GraphQLError[] {
+  for (const text of texts) {
+    const depth = jsonNestingDepth(text);
+    if (depth > limits.maxJsonDepth) {
+      return [limitError('The JSON nesting depth of a string value', limits.maxJsonDepth, depth)];
+    }
+  }
+  return [];
 }
 
 function checkShapes(document: DocumentNode, limits: QueryLimits): GraphQLError[] {
@@ -151,12 +202,25 @@ export function checkQueryLimits(
       ? [limitError('The query token count', limits.maxTokens, limits.maxTokens + 1)]
       : [];
   }
-  return checkShapes(document, limits);
+  const literals: string[] = [];
+  visit(document, { StringValue: (node) => void literals.push(node.value) });
+  const shapeErrors = checkShapes(document, limits);
+  return shapeErrors.length > 0 ? shapeErrors : checkJsonDepth(literals, limits);
 }
 
 function refuse(request: GraphqlRequest, limits: QueryLimits): ExecutionResult | undefined {
+  const { variables } = request;
+  if (variables !== undefined && variables !== null) {
+    if (typeof variables !== 'object' || Array.isArray(variables)) {
+      const received = JSON.stringify(variables).slice(0, 60);
+      const message = `"variables" must be a JSON object; received ${received}`;
+      return { errors: [refusal(message, 'BadRequestException')] };
+    }
+  }
   const errors = checkQueryLimits(request.query, limits);
-  return errors.length === 0 ? undefined : { errors };
+  if (errors.length > 0) return { errors };
+  const depthErrors = checkJsonDepth(variableStrings(variables), limits);
+  return depthErrors.length === 0 ? undefined : { errors: depthErrors };
 }
 
 /** Wraps an engine so every query, mutation and subscription is checked against the limits first. */

@@ -1,0 +1,291 @@
+/*
+ * A generated corpus of invalid and hostile GraphQL requests: every entry is one HTTP body plus,
+ * for createSchedule with an absolute due time, the instant a correct server must store.
+ */
+import { seededRandom } from '../../src/local/faults/fault-proxy.js';
+import { CREATE_SCHEDULE } from '../helpers/reliability-stack.js';
+
+/** One hostile request. */
+export interface CorpusEntry {
+  readonly kind: string;
+  /** The raw HTTP body. */
+  readonly body: string;
+  /** For a create with `dueAt`: the instant it denotes, or null when it is no valid instant. */
+  readonly expectedDueAtMs?: number | null;
+}
+
+type Random = () => number;
+const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)] as T;
+const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The instant a strict RFC 3339 reading gives, or null for anything that is not one. */
+export function strictInstant(text: string): number | null {
+  const match = ISO.exec(text);
+  if (match === null) return null;
+  const [, y, mo, d, h, mi, s, fraction, zone] = match.map((part) => part ?? '');
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as number[];
+  const utc = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+  const back = new Date(utc);
+  if (
+    back.getUTCMonth() !== month! - 1 ||
+    back.getUTCDate() !== day! ||
+    hour! > 23 ||
+    minute! > 59 ||
+    second! > 59
+  ) {
+    return null;
+  }
+  const ms = fraction === '' ? 0 : Math.round(Number(`0${fraction}`) * 1000);
+  if (zone === 'Z') return utc + ms;
+  const sign = zone!.startsWith('-') ? -1 : 1;
+  const [zh, zm] = zone!.slice(1).split(':').map(Number) as [number, number];
+  if (zh > 18 || zm > 59) return null;
+  return utc + ms - sign * (zh * 60 + zm) * 60_000;
+}
+
+function randomDateText(random: Random, nowMs: number): string {
+  const near = new Date(nowMs + Math.floor((random() - 0.3) * 4 * 86_400_000));
+  const year = pick(random, [
+    near.getUTCFullYear(),
+    1969,
+    1970,
+    2000,
+    2038,
+    9999,
+    10_000,
+    0,
+    275_760,
+  ]);
+  const month = pick(random, [near.getUTCMonth() + 1, 0, 2, 13, 99]);
+  const day = pick(random, [near.getUTCDate(), 0, 29, 30, 31, 32]);
+  const hour = pick(random, [near.getUTCHours(), 23, 24, 25]);
+  const minute = pick(random, [near.getUTCMinutes(), 59, 60]);
+  const second = pick(random, [near.getUTCSeconds(), 59, 60]);
+  const fraction = pick(random, ['', '.1', '.123', '.1234567', '.', ',5']);
+  const zone = pick(random, [
+    'Z',
+    'z',
+    '',
+    '+00:00',
+    '-00:00',
+    '+05:30',
+    '-12:00',
+    '+14:00',
+    '+18:00',
+    '+25:00',
+    '+0530',
+    ' UTC',
+    '[Europe/Paris]',
+  ]);
+  const sep = pick(random, ['T', 'T', 'T', ' ', 't']);
+  const y = year > 9999 ? `+${pad(year, 6)}` : pad(year, 4);
+  return `${y}-${pad(month)}-${pad(day)}${sep}${pad(hour)}:${pad(minute)}:${pad(second)}${fraction}${zone}`;
+}
+
+const HOSTILE_STRINGS = [
+  '',
+  ' ',
+  'tomorrow',
+  'now',
+  'null',
+  '0',
+  '-1',
+  '1e309',
+  "' OR '1'='1",
+  '"; DROP TABLE schedules; --',
+  '../../etc/passwd',
+  'j#2030-01-01T00:00#0',
+  '#',
+  '${jndi:ldap://x}',
+  '<script>alert(1)</script>',
+  '\u0000',
+  '\ud800',
+  '\udfff\ud800',
+  '\u202e\u2066evil',
+  '\ufeff\u200b\u200d',
+  '👩‍👩‍👧‍👦'.repeat(50),
+  'e\u0301'.repeat(100),
+  '𝕏'.repeat(300),
+  'a'.repeat(10_000),
+  'A'.repeat(300_000),
+];
+
+function createBody(input: unknown): string {
+  return JSON.stringify({ query: CREATE_SCHEDULE, variables: { input } });
+}
+
+function datesEntry(random: Random, nowMs: number): CorpusEntry {
+  const dueAt = random() < 0.85 ? randomDateText(random, nowMs) : pick(random, HOSTILE_STRINGS);
+  return {
+    kind: 'dueAt',
+    body: createBody({ dueAt, payload: '{"n":1}' }),
+    expectedDueAtMs: strictInstant(dueAt),
+  };
+}
+
+function delayEntry(random: Random): CorpusEntry {
+  const delaySeconds = pick(random, [
+    -1,
+    -2_147_483_648,
+    2_147_483_647,
+    2_147_483_648,
+    1e21,
+    1.5,
+    Number.NaN,
+    '10',
+    true,
+    null,
+    [],
+    {},
+    315_360_001,
+    0,
+  ]);
+  const both = random() < 0.2 ? { dueAt: new Date(nowPlus(60_000)).toISOString() } : {};
+  return { kind: 'delaySeconds', body: createBody({ delaySeconds, payload: '{}', ...both }) };
+}
+
+function nowPlus(ms: number): number {
+  return Date.now() + ms;
+}
+
+function nestedJson(depth: number): string {
+  return `${'['.repeat(depth)}${']'.repeat(depth)}`;
+}
+
+function payloadEntry(random: Random): CorpusEntry {
+  const payload = pick(random, [
+    '{',
+    'undefined',
+    "{'a':1}",
+    'NaN',
+    '{"a":1}}',
+    JSON.stringify({ big: 'x'.repeat(70_000) }),
+    JSON.stringify({ big: '€'.repeat(22_000) }),
+    nestedJson(5_000),
+    nestedJson(100_000),
+    JSON.stringify({ s: pick(random, HOSTILE_STRINGS) }),
+    { object: 'not a string' },
+    12,
+    null,
+    '',
+  ]);
+  const extra = random() < 0.3 ? { clientToken: pick(random, HOSTILE_STRINGS) } : {};
+  return {
+    kind: 'payload',
+    body: createBody({ delaySeconds: 30 + Math.floor(random() * 300), payload, ...extra }),
+  };
+}
+
+const ID_QUERIES = [
+  'query Q($id: ID!) { schedule(id: $id) { id status } }',
+  'mutation M($id: ID!) { cancelSchedule(id: $id) { id status } }',
+];
+
+function idEntry(random: Random): CorpusEntry {
+  const id = pick(random, [
+    ...HOSTILE_STRINGS,
+    '1795439747817-3-01M848RQR1FYM0NV9TKCAFCCSQ',
+    '9999999999999-0-01M848RQR1FYM0NV9TKCAFCCSQ',
+    '1795439747817-999-01M848RQR1FYM0NV9TKCAFCCSQ',
+    '-1-1-1',
+    12345,
+    null,
+  ]);
+  return {
+    kind: 'id',
+    body: JSON.stringify({ query: pick(random, ID_QUERIES), variables: { id } }),
+  };
+}
+
+function pageEntry(random: Random, nowMs: number): CorpusEntry {
+  const variables = {
+    from: random() < 0.5 ? randomDateText(random, nowMs) : undefined,
+    to:
+      random() < 0.5
+        ? pick(random, ['1970-01-01T00:00:00Z', randomDateText(random, nowMs)])
+        : undefined,
+    limit: pick(random, [undefined, -1, 0, 1, 1001, 2_147_483_647, 1.5, '5']),
+    nextToken: pick(random, [
+      undefined,
+      ...HOSTILE_STRINGS,
+      Buffer.from('{"pk":{"S":"j#x"},"sk":{"S":"y"}}').toString('base64'),
+      'eyJhbGciOiJub25lIn0.eyJvd25lciI6ImJvYiJ9.',
+    ]),
+  };
+  const query = `query P($from: AWSDateTime, $to: AWSDateTime, $limit: Int, $nextToken: String) {
+    pendingSchedules(from: $from, to: $to, limit: $limit, nextToken: $nextToken) { items { id } nextToken } }`;
+  return { kind: 'page', body: JSON.stringify({ query, variables }) };
+}
+
+function documentEntry(random: Random): CorpusEntry {
+  const n = 1 + Math.floor(random() * 4000);
+  const query = pick(random, [
+    `${'{ schedule(id: "x") { id '.repeat(1)}${'}'.repeat(2)}`,
+    `{ ${'a'.repeat(n)} }`,
+    `${'{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name '}${'}'.repeat(15)}`,
+    `{ ${Array.from({ length: 25 + (n % 500) }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+    `{ ${'__typename '.repeat(n)} }`,
+    `{ schedule(id: "${'x'.repeat(n * 20)}") { id } }`,
+    'query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }',
+    'subscription { onScheduleFired { id } }',
+    'mutation { publishScheduleFired(input: {id: "x", owner: "y", dueAt: "2030-01-01T00:00:00Z", firedAt: "2030-01-01T00:00:00Z", latenessMs: 0, payload: "{}"}) { id } }',
+    '{ schedule(id: "x") { nope } }',
+    '{ schedule { id } }',
+    '{ broken',
+    '',
+    '#only a comment',
+    'query A { __typename } query B { __typename }',
+    '{ __typename @skip(if: "yes") }',
+  ]);
+  const body = pick(random, [
+    JSON.stringify({ query }),
+    JSON.stringify({ query, operationName: 'Missing' }),
+    JSON.stringify({ query, variables: 'not an object' }),
+  ]);
+  return { kind: 'document', body };
+}
+
+function envelopeEntry(random: Random): CorpusEntry {
+  const body = pick(random, [
+    '',
+    'not json',
+    '{',
+    'null',
+    '[]',
+    '42',
+    '"query"',
+    '{"query": 42}',
+    '{"query": null}',
+    '{"variables": {}}',
+    '[{"query":"{ __typename }"}]',
+    `{"query": "{ __typename }", "extra": "${'z'.repeat(1000)}"}`,
+    '\ud800',
+  ]);
+  // A few bodies over the endpoint's 5 MiB cap; rare, as each costs real transfer time.
+  const oversized = random() < 0.01;
+  return {
+    kind: 'envelope',
+    body: oversized ? `{"query":"${' '.repeat(6 * 1024 * 1024)}"}` : body,
+  };
+}
+
+/** Generates `size` hostile requests from `seed`; the same seed gives the same corpus. */
+export function generateCorpus(size: number, seed: number, nowMs: number): CorpusEntry[] {
+  const random = seededRandom(seed);
+  const makers = [
+    () => datesEntry(random, nowMs),
+    () => datesEntry(random, nowMs),
+    () => delayEntry(random),
+    () => payloadEntry(random),
+    () => idEntry(random),
+    () => pageEntry(random, nowMs),
+    () => documentEntry(random),
+    () => envelopeEntry(random),
+  ];
+  return Array.from({ length: size }, (_, index) =>
+    (makers[index % makers.length] as () => CorpusEntry)(),
+  );
+}

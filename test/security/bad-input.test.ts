@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import {
+  CREATE_SCHEDULE,
+  mapLimit,
+  postGraphql,
+  postRaw,
+  scanTable,
+  type GraphqlReply,
+} from '../helpers/reliability-stack.js';
+import { generateCorpus, type CorpusEntry } from './bad-input-corpus.js';
+
+const CORPUS_SIZE = Number(process.env['BAD_INPUT_CORPUS_SIZE'] ?? 10_000);
+
+interface Verdict {
+  readonly problem?: string;
+  readonly acceptedId?: string;
+}
+
+function judgeErrors(reply: GraphqlReply): string | undefined {
+  const errors = reply.body.errors ?? [];
+  for (const error of errors) {
+    if (typeof error.errorType !== 'string' || error.errorType === '')
+      return `error without errorType: ${JSON.stringify(error).slice(0, 300)}`;
+    if (typeof error.message !== 'string' || error.message === '') return 'error without message';
+  }
+  return undefined;
+}
+
+/** What is wrong with one reply, if anything, and the id of a schedule it accepted. */
+function judge(entry: CorpusEntry, reply: GraphqlReply): Verdict {
+  if (reply.status >= 500) return { problem: `HTTP ${reply.status}: ${reply.raw.slice(0, 200)}` };
+  if (reply.status !== 200 && reply.body.errors === undefined) {
+    return { problem: `HTTP ${reply.status} without a GraphQL error body` };
+  }
+  const problem = judgeErrors(reply);
+  if (problem !== undefined) return { problem };
+  if (reply.status === 200 && reply.body.errors === undefined && reply.body.data == null) {
+    return { problem: 'neither data nor errors' };
+  }
+  const created = reply.body.data?.['createSchedule'] as { id: string; dueAt: string } | null;
+  if (created == null) return {};
+  if (entry.expectedDueAtMs === null) {
+    return {
+      problem: `accepted a due time that is no valid instant: ${entry.body.slice(0, 200)}`,
+      acceptedId: created.id,
+    };
+  }
+  if (entry.expectedDueAtMs !== undefined && Date.parse(created.dueAt) !== entry.expectedDueAtMs) {
+    return {
+      problem: `stored ${created.dueAt} for ${entry.body.slice(0, 200)}`,
+      acceptedId: created.id,
+    };
+  }
+  return { acceptedId: created.id };
+}
+
+describe(`bad-input corpus of ${CORPUS_SIZE} hostile requests over HTTP`, () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      memory: true,
+      port: 0,
+      quiet: true,
+      feederIntervalSeconds: 3600,
+      pollers: 1,
+      pollWaitSeconds: 1,
+    });
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it(
+    'answers every request with a clear error or a correct result, and writes nothing else',
+    { timeout: 300_000 },
+    async () => {
+      // Prepare
+      const corpus = generateCorpus(CORPUS_SIZE, 20_261_123, Date.now());
+      const problems = new Map<string, string[]>();
+      const accepted = new Set<string>();
+      const statuses = new Map<number, number>();
+      // Act
+      await mapLimit(corpus, 8, async (entry) => {
+        const reply = await postRaw(stack.graphqlUrl, entry.body, { apiKey: stack.apiKey }).catch(
+          (error: Error) => ({
+            status: 0,
+            body: {},
+            raw: `${error.message} ${String(error.cause)}`,
+          }),
+        );
+        statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+        const verdict =
+          reply.status === 0 ? { problem: `no answer: ${reply.raw}` } : judge(entry, reply);
+        if (verdict.acceptedId !== undefined) accepted.add(verdict.acceptedId);
+        if (verdict.problem !== undefined) {
+          problems.set(entry.kind, [...(problems.get(entry.kind) ?? []), verdict.problem]);
+        }
+      });
+      const items = await scanTable(stack.dynamoEndpoint, stack.tableName);
+      const stored = items
+        .filter((item) => typeof item['status'] === 'string')
+        .map((item) => String(item['id']));
+      const healthy = await postGraphql(
+        stack.graphqlUrl,
+        CREATE_SCHEDULE,
+        { input: { delaySeconds: 600, payload: '{}' } },
+        { apiKey: stack.apiKey },
+      );
+      // Assess
+      console.info(
+        `bad-input corpus: ${corpus.length} requests, HTTP statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${accepted.size} accepted`,
+      );
+      expect(
+        Object.fromEntries(
+          [...problems].map(([kind, list]) => [kind, [...new Set(list)].slice(0, 12)]),
+        ),
+      ).toEqual({});
+      expect(new Set(stored)).toEqual(accepted);
+      expect(healthy.body.errors).toBeUndefined();
+    },
+  );
+});
