@@ -32,6 +32,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** @default 32 */
   readonly concurrency?: number;
+  /** Dispatcher pollers of the local stack. @default the stack's default (4) */
+  readonly pollers?: number;
   /** @default true */
   readonly peer?: boolean;
   /** Where JSON and SVG go. @default bench/results */
@@ -65,6 +67,7 @@ export async function runBench(options: BenchOptions): Promise<ScenarioResult[]>
         durationSeconds: options.durationSeconds,
         quick: options.quick,
         concurrency: options.concurrency ?? 32,
+        pollers: options.pollers,
         peer: options.peer ?? true,
         progress,
         redis: () => {
@@ -93,7 +96,7 @@ function positiveInteger(name: string, text: string | undefined): number | undef
   return value;
 }
 
-const USAGE = `usage: npm run bench -- --scenario <${SCENARIOS.map((scenario) => scenario.name).join('|')}|all> [--n <count>] [--duration <seconds>] [--concurrency <n>] [--quick] [--no-peer] [--results <dir>]`;
+const USAGE = `usage: npm run bench -- --scenario <${SCENARIOS.map((scenario) => scenario.name).join('|')}|all> [--n <count>] [--duration <seconds>] [--concurrency <n>] [--pollers <n>] [--quick] [--no-peer] [--results <dir>]`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       n: { type: 'string' },
       duration: { type: 'string' },
       concurrency: { type: 'string' },
+      pollers: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'no-peer': { type: 'boolean', default: false },
       results: { type: 'string' },
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
     n: positiveInteger('--n', values.n),
     durationSeconds: positiveInteger('--duration', values.duration),
     concurrency: positiveInteger('--concurrency', values.concurrency),
+    pollers: positiveInteger('--pollers', values.pollers),
     quick: values.quick,
     peer: !values['no-peer'],
     ...(values.results === undefined ? {} : { resultsDir: values.results }),

@@ -28,7 +28,7 @@ export interface BenchStackOptions {
   /** @default 60, as in `npm start` */
   readonly feederIntervalSeconds?: number;
   /** Dispatcher pollers. @default the stack's default (4) */
-  readonly pollers?: number;
+  readonly pollers?: number | undefined;
   /** Observe the subscription and the output queue. @default true */
   readonly observe?: boolean;
 }

@@ -51,6 +51,28 @@ export async function warmUp(bench: BenchStack, timeoutMs = 15_000): Promise<voi
   bench.log.queue.delete(created.id);
 }
 
+/**
+ * Measures how many schedules a second this stack accepts right now, with schedules due in a day
+ * (they never fire during a run), so a scenario can give itself enough lead time.
+ */
+export async function estimateCreateRate(
+  bench: BenchStack,
+  concurrency: number,
+  samples = 100,
+): Promise<number> {
+  const dueAt = new Date(Date.now() + 86_400_000);
+  const started = performance.now();
+  await runPool(samples, concurrency, async (index) => {
+    await createSchedule(bench.stack, dueAt, { probe: index });
+  });
+  return samples / ((performance.now() - started) / 1000);
+}
+
+/** Lead time (ms) to create `count` schedules at `ratePerSecond`, with 50% to spare. */
+export function leadMsFor(count: number, ratePerSecond: number, minimumMs = 3000): number {
+  return Math.round(minimumMs + (1.5 * count * 1000) / Math.max(1, ratePerSecond));
+}
+
 function latenessOf(log: FiringLog, dueAt: ReadonlyMap<string, number>) {
   const subscription: number[] = [];
   const queueFiredAt: number[] = [];

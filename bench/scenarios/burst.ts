@@ -1,6 +1,6 @@
 import { startBenchStack } from '../lib/bench-stack.js';
 import { runPeerBurst } from '../lib/bullmq-peer.js';
-import { runFiring, warmUp } from '../lib/firing-run.js';
+import { estimateCreateRate, leadMsFor, runFiring, warmUp } from '../lib/firing-run.js';
 import {
   buildResult,
   deliveryFigures,
@@ -9,33 +9,30 @@ import {
   type ScenarioContext,
 } from './scenario.js';
 
-/** Time to create `count` schedules before they fall due, assuming at least 500 creates/s. */
-function leadMsFor(count: number): number {
-  return 3000 + count * 2;
-}
-
 async function runOurs(context: ScenarioContext, count: number) {
-  const bench = await startBenchStack();
+  const bench = await startBenchStack({ pollers: context.pollers });
   try {
     await warmUp(bench);
-    const dueAtMs = Date.now() + leadMsFor(count);
-    return await runFiring(bench, {
+    const leadMs = leadMsFor(count, await estimateCreateRate(bench, context.concurrency));
+    const dueAtMs = Date.now() + leadMs;
+    const run = await runFiring(bench, {
       count,
       concurrency: context.concurrency,
       dueAtMs: () => dueAtMs,
       graceMs: 30_000,
       progress: context.progress,
     });
+    return { ...run, leadMs };
   } finally {
     await bench.close();
   }
 }
 
-async function runPeer(context: ScenarioContext, count: number) {
+async function runPeer(context: ScenarioContext, count: number, leadMs: number) {
   if (!context.peer) return undefined;
   context.progress.phase('peer: BullMQ delayed jobs on redis-server');
   const redis = await context.redis();
-  const dueAtMs = Date.now() + leadMsFor(count);
+  const dueAtMs = Date.now() + leadMs;
   return runPeerBurst(redis, {
     count,
     concurrency: context.concurrency,
@@ -53,16 +50,17 @@ export const burstScenario: Scenario = {
     const startedAtMs = Date.now();
     const count = context.n ?? (context.quick ? 50 : 1000);
     const ours = await runOurs(context, count);
-    const peer = await runPeer(context, count);
+    const peer = await runPeer(context, count, ours.leadMs);
     const target = count <= 1000 ? '<= 200' : count <= 10_000 ? '<= 2000' : undefined;
     return buildResult({
       scenario: `burst-${count}`,
       startedAtMs,
       quick: context.quick,
       params: {
+        pollers: context.pollers ?? 'default (4)',
         count,
         concurrency: context.concurrency,
-        leadMs: leadMsFor(count),
+        leadMs: ours.leadMs,
         peer: context.peer,
       },
       figures: [

@@ -6,7 +6,7 @@ import {
   shardsForPeak,
   unitsPerSchedule,
 } from '../lib/cost-model.js';
-import { runFiring, warmUp } from '../lib/firing-run.js';
+import { estimateCreateRate, leadMsFor, runFiring, warmUp } from '../lib/firing-run.js';
 import { buildResult, type Scenario, type ScenarioContext } from './scenario.js';
 import { FAR_PATH_ENV } from './far.js';
 
@@ -15,13 +15,15 @@ import { FAR_PATH_ENV } from './far.js';
  * feeder runs once after creation (its timer is an hour), as one pass a minute does in the cloud.
  */
 async function measurePath(context: ScenarioContext, count: number, far: boolean) {
-  const bench = await startBenchStack(
-    far ? { env: FAR_PATH_ENV, feederIntervalSeconds: 3600 } : {},
-  );
+  const bench = await startBenchStack({
+    pollers: context.pollers,
+    ...(far ? { env: FAR_PATH_ENV, feederIntervalSeconds: 3600 } : {}),
+  });
   try {
     await warmUp(bench);
     const windowMs = context.quick ? 2000 : 10_000;
-    const firstDue = Date.now() + (far ? 12_000 : 3000) + count * 2;
+    const rate = await estimateCreateRate(bench, context.concurrency);
+    const firstDue = Date.now() + leadMsFor(count, rate, far ? 12_000 : 3000);
     let passed = false;
     const run = await runFiring(bench, {
       count,

@@ -1,5 +1,5 @@
 import { startBenchStack } from '../lib/bench-stack.js';
-import { runFiring, warmUp } from '../lib/firing-run.js';
+import { estimateCreateRate, leadMsFor, runFiring, warmUp } from '../lib/firing-run.js';
 import { buildResult, deliveryFigures, latenessFigures, type Scenario } from './scenario.js';
 
 /** The fast-path horizon the far scenario sets, so that every schedule takes the feeder path. */
@@ -23,12 +23,14 @@ export const farScenario: Scenario = {
     const bench = await startBenchStack({
       env: FAR_PATH_ENV,
       feederIntervalSeconds: FAR_FEEDER_INTERVAL_SECONDS,
+      pollers: context.pollers,
     });
     try {
       await warmUp(bench);
       // Due well past the horizon, spread over a window, after creation is surely done.
       const windowMs = context.quick ? 2000 : 10_000;
-      const firstDue = Date.now() + (FAR_HORIZON_SECONDS + 5) * 1000 + count * 2;
+      const rate = await estimateCreateRate(bench, context.concurrency);
+      const firstDue = Date.now() + leadMsFor(count, rate, (FAR_HORIZON_SECONDS + 5) * 1000);
       const run = await runFiring(bench, {
         count,
         concurrency: context.concurrency,
@@ -41,6 +43,7 @@ export const farScenario: Scenario = {
         startedAtMs,
         quick: context.quick,
         params: {
+          pollers: context.pollers ?? 'default (4)',
           count,
           fastPathHorizonSeconds: FAR_HORIZON_SECONDS,
           feederIntervalSeconds: FAR_FEEDER_INTERVAL_SECONDS,

@@ -1,5 +1,5 @@
 import { startBenchStack } from '../lib/bench-stack.js';
-import { runFiring, warmUp } from '../lib/firing-run.js';
+import { estimateCreateRate, runFiring, warmUp } from '../lib/firing-run.js';
 import { buildResult, deliveryFigures, latenessFigures, type Scenario } from './scenario.js';
 
 const LEAD_MS = 5000;
@@ -13,10 +13,14 @@ export const spreadScenario: Scenario = {
     const startedAtMs = Date.now();
     const count = context.n ?? (context.quick ? 50 : 100_000);
     const durationSeconds = context.durationSeconds ?? (context.quick ? 5 : 600);
-    const bench = await startBenchStack();
+    const bench = await startBenchStack({ pollers: context.pollers });
     try {
       await warmUp(bench);
-      const firstDue = Date.now() + LEAD_MS;
+      // When creating is slower than the due rate, start late enough that creation never falls behind.
+      const rate = await estimateCreateRate(bench, context.concurrency);
+      const behindMs = Math.max(0, (count / rate - durationSeconds) * 1000);
+      const leadMs = Math.round(LEAD_MS + 1.5 * behindMs);
+      const firstDue = Date.now() + leadMs;
       const stepMs = (durationSeconds * 1000) / count;
       const run = await runFiring(bench, {
         count,
@@ -30,9 +34,11 @@ export const spreadScenario: Scenario = {
         startedAtMs,
         quick: context.quick,
         params: {
+          pollers: context.pollers ?? 'default (4)',
           count,
           durationSeconds,
           ratePerSecond: count / durationSeconds,
+          leadMs,
           concurrency: context.concurrency,
         },
         figures: [
