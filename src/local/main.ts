@@ -18,6 +18,8 @@ function banner(stack: LocalStack, startedMs: number): string {
     `  GraphQL        ${stack.graphqlUrl}`,
     `  graphql-ws     ${stack.graphqlUrl.replace(/^http/, 'ws')}`,
     `  AppSync WS     ${stack.realtimeUrl}`,
+    `  TLS            same port: ${stack.httpsGraphqlUrl} (Amplify JS opens wss://)`,
+    `  certificate    ${stack.tlsCertificatePath ?? 'generated for this run (--memory)'}`,
     `  API key        ${stack.apiKey}   (header x-api-key)`,
     `  output queue   ${stack.outputQueueUrl}`,
     `  data           ${stack.dataDir ?? 'in memory (--memory): nothing is kept'}`,

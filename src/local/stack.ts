@@ -10,6 +10,7 @@ import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { createStackLog, type StackLog } from './log.js';
 import { resolveOptions, type LocalStackOptions, type ResolvedOptions } from './options.js';
 import { ensureResolverBundles, wireProduct, type FiredSample } from './product-wiring.js';
+import { loadDevCertificate } from './server/dev-tls.js';
 import { startEndpoint } from './server/http-server.js';
 import { withQueryLimits } from './server/limits.js';
 import {
@@ -25,6 +26,12 @@ export interface LocalStack {
   readonly graphqlUrl: string;
   /** AppSync real-time protocol endpoint, e.g. `ws://127.0.0.1:4000/graphql/realtime`. */
   readonly realtimeUrl: string;
+  /** The same endpoint over TLS (same port), e.g. `https://127.0.0.1:4000/graphql`. */
+  readonly httpsGraphqlUrl: string;
+  /** The self-signed certificate of the TLS side (PEM), for clients that must trust it. */
+  readonly tlsCertificate: string;
+  /** Where that certificate is stored; undefined in memory mode. */
+  readonly tlsCertificatePath: string | undefined;
   /** The web console, e.g. `http://127.0.0.1:4000/`. */
   readonly consoleUrl: string;
   readonly port: number;
@@ -110,8 +117,10 @@ async function startStack(
   });
   started.push({ name: 'engine', stop: product.stop });
   const consoleConfig = { apiKey, graphqlPath: '/graphql' };
+  const tls = await loadDevCertificate(options.dataDir);
   const endpoint = await startEndpoint(
     {
+      tls,
       engine: withQueryLimits(product.engine),
       auth,
       keepAliveMs: options.keepAliveMs,
@@ -162,6 +171,9 @@ async function startStack(
   return {
     graphqlUrl,
     realtimeUrl: `${base.replace(/^http/, 'ws')}/graphql/realtime`,
+    httpsGraphqlUrl: `${base.replace(/^http/, 'https')}/graphql`,
+    tlsCertificate: tls.cert,
+    tlsCertificatePath: tls.certPath,
     consoleUrl: `${base}/`,
     port: endpoint.port,
     apiKey,

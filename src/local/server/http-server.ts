@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { LocalGraphqlEngine } from '../appsync/contract.js';
@@ -26,6 +27,8 @@ export interface EndpointDeps {
   readonly keepAliveMs: number;
   /** Served at /console-config.json so the console knows its API key. */
   readonly consoleConfig: Readonly<Record<string, unknown>>;
+  /** Key and certificate for TLS (https://, wss://) on the same port. */
+  readonly tls: { readonly key: string; readonly cert: string };
 }
 
 /** The running local AppSync endpoint. */
@@ -61,7 +64,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: EndpointDe
   }
 }
 
-function routeUpgrades(server: Server, deps: EndpointDeps): () => Promise<void> {
+function routeUpgrades(servers: readonly Server[], deps: EndpointDeps): () => Promise<void> {
   const graphqlWs = new WebSocketServer({ noServer: true });
   const realtime = new WebSocketServer({
     noServer: true,
@@ -70,7 +73,7 @@ function routeUpgrades(server: Server, deps: EndpointDeps): () => Promise<void> 
   });
   const graphqlWsServer = serveGraphqlWs(graphqlWs, deps);
   serveAppSyncRealtime(realtime, deps);
-  server.on('upgrade', (req, socket, head) => {
+  const onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     const target = path === '/graphql' ? graphqlWs : path === '/graphql/realtime' ? realtime : null;
     if (target === null) {
@@ -78,7 +81,8 @@ function routeUpgrades(server: Server, deps: EndpointDeps): () => Promise<void> 
       return;
     }
     target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
-  });
+  };
+  for (const server of servers) server.on('upgrade', onUpgrade);
   return async () => {
     for (const client of [...graphqlWs.clients, ...realtime.clients]) client.terminate();
     await graphqlWsServer.dispose();
@@ -87,30 +91,54 @@ function routeUpgrades(server: Server, deps: EndpointDeps): () => Promise<void> 
   };
 }
 
+/** The first byte of a TLS handshake record. */
+const TLS_HANDSHAKE = 0x16;
+
+/**
+ * Serves plain HTTP and TLS on one port by peeking at the first byte: Amplify JS always opens
+ * wss:// even for an http:// endpoint, so both must answer on the port the user configured.
+ */
+function listenBoth(plain: Server, secure: Server) {
+  return createNetServer((socket) => {
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      (first[0] === TLS_HANDSHAKE ? secure : plain).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+    socket.on('error', () => socket.destroy());
+  });
+}
+
 /**
  * Starts the local AppSync endpoint: POST /graphql, WebSocket subscriptions at /graphql
- * (graphql-ws) and /graphql/realtime (AppSync real-time), and the web console at /.
+ * (graphql-ws) and /graphql/realtime (AppSync real-time), and the web console at /, over
+ * HTTP and TLS on the same port.
  */
 export async function startEndpoint(
   deps: EndpointDeps,
   options: { port: number; host: string },
 ): Promise<LocalEndpoint> {
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     route(req, res, deps).catch((error: unknown) => {
-      if (!res.headersSent)
+      if (!res.headersSent) {
         sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: String(error) }] });
+      }
     });
-  });
-  const closeSockets = routeUpgrades(server, deps);
-  server.listen(options.port, options.host);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  };
+  const plain = createServer(handler);
+  const secure = createHttpsServer({ key: deps.tls.key, cert: deps.tls.cert }, handler);
+  const closeSockets = routeUpgrades([plain, secure], deps);
+  const listener = listenBoth(plain, secure);
+  listener.listen(options.port, options.host);
+  await once(listener, 'listening');
+  const { port } = listener.address() as AddressInfo;
   return {
     port,
     stop: async () => {
       await closeSockets();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+      for (const server of [plain, secure]) server.closeAllConnections();
       await closed;
     },
   };
