@@ -1,0 +1,62 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildResolvers } from '../../../scripts/build-resolvers.js';
+import { createLocalGraphqlEngine } from '../../../src/local/appsync/engine/index.js';
+
+describe('engine configuration', () => {
+  let manifestDir: string;
+  beforeAll(async () => {
+    manifestDir = await mkdtemp(path.join(tmpdir(), 'engine-config-'));
+    await buildResolvers(manifestDir);
+  });
+  afterAll(async () => {
+    await rm(manifestDir, { recursive: true, force: true });
+  });
+
+  it('fails fast naming a data source the manifest needs but the options lack', async () => {
+    // Act
+    const creating = createLocalGraphqlEngine({
+      manifestDir,
+      env: {},
+      dataSources: { none: { type: 'NONE' } },
+    });
+
+    // Assess
+    await expect(creating).rejects.toThrow(
+      /needs data source "schedules" of type AMAZON_DYNAMODB; received none/,
+    );
+  });
+
+  it('refuses callers whose auth mode the API does not enable', async () => {
+    // Prepare
+    const engine = await createLocalGraphqlEngine({
+      manifestDir,
+      env: {},
+      dataSources: {
+        schedules: { type: 'AMAZON_DYNAMODB', tableName: 'unused', client: {} as never },
+        delayQueue: { type: 'HTTP', endpoint: 'http://127.0.0.1:1' },
+        none: { type: 'NONE' },
+      },
+      additionalAuthModes: [],
+    });
+
+    // Act
+    const result = JSON.parse(
+      JSON.stringify(
+        await engine.execute(
+          { query: '{ __typename }' },
+          { authMode: 'API_KEY', identity: null, headers: {} },
+        ),
+      ),
+    );
+
+    // Assess
+    expect(result.errors[0]).toMatchObject({
+      errorType: 'UnauthorizedException',
+      message: 'Auth mode API_KEY is not enabled on this API',
+    });
+    await engine.close();
+  });
+});
