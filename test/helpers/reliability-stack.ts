@@ -162,3 +162,60 @@ export async function waitFor(
   }
   return check();
 }
+
+/** What a burst of creates came back with. */
+export interface BurstResult {
+  /** Accepted schedule ids with their due time (epoch ms). */
+  readonly accepted: Map<string, number>;
+  /** Error answers, by errorType or HTTP status. */
+  readonly failures: Map<string, number>;
+  /** Creates that needed more than one attempt. */
+  readonly retried: number;
+}
+
+/**
+ * Creates one schedule per due time, `concurrency` at a time, each with a client token so a
+ * failed attempt can be retried (up to `attempts` times) without creating a second schedule.
+ */
+export async function createBurst(
+  url: string,
+  auth: Auth,
+  dueTimes: readonly number[],
+  options: { concurrency?: number; attempts?: number; tokenPrefix?: string } = {},
+): Promise<BurstResult> {
+  const result: BurstResult = { accepted: new Map(), failures: new Map(), retried: 0 };
+  const prefix = options.tokenPrefix ?? `burst-${Date.now()}`;
+  let retried = 0;
+  await mapLimit(dueTimes, options.concurrency ?? 16, async (dueAtMs, index) => {
+    const input = {
+      dueAt: new Date(dueAtMs).toISOString(),
+      payload: JSON.stringify({ n: index }),
+      clientToken: `${prefix}-${index}`,
+    };
+    for (let attempt = 1; attempt <= (options.attempts ?? 3); attempt += 1) {
+      if (attempt > 1) retried += 1;
+      const reply = await postGraphql(url, CREATE_SCHEDULE, { input }, auth).catch(
+        (error: Error) => ({
+          status: 0,
+          body: { errors: [{ errorType: error.message }] },
+          raw: '',
+        }),
+      );
+      const created = reply.body.data?.['createSchedule'] as { id: string } | undefined;
+      if (created) {
+        result.accepted.set(created.id, dueAtMs);
+        return;
+      }
+      const kind = reply.body.errors?.[0]?.errorType ?? `HTTP ${reply.status}`;
+      result.failures.set(kind, (result.failures.get(kind) ?? 0) + 1);
+    }
+  });
+  return { ...result, retried };
+}
+
+/** The p-th percentile (0–100) of `values`, 0 when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}

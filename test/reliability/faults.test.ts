@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsClient } from '../../src/aws/clients.js';
+import { startFaultProxy, type FaultProxy } from '../../src/local/faults/fault-proxy.js';
+import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { createBurst, drainQueue, percentile } from '../helpers/reliability-stack.js';
+
+const FULL = process.env['RELIABILITY_FULL'] === '1';
+const SCHEDULES = Number(process.env['FAULT_RUN_SCHEDULES'] ?? (FULL ? 10_000 : 1_000));
+/** About 3.5% of all DynamoDB and SQS calls fail; 5% of the rest are delayed. */
+const RATES = {
+  throttle: 0.015,
+  serverError: 0.01,
+  drop: 0.005,
+  dropResponse: 0.005,
+  delay: 0.05,
+  delayMs: 50,
+};
+
+describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => {
+  let stack: LocalStack;
+  const proxies: FaultProxy[] = [];
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      memory: true,
+      port: 0,
+      quiet: true,
+      feederIntervalSeconds: 1,
+      pollers: 8,
+      pollWaitSeconds: 1,
+      visibilityTimeoutSeconds: 10,
+      // Half the schedules go through the table and the feeder, half straight to the delay queue.
+      env: { FAST_PATH_HORIZON_SECONDS: '10', STRANDED_GRACE_SECONDS: '5' },
+      interpose: async (service, target) => {
+        const proxy = await startFaultProxy({
+          target,
+          rates: RATES,
+          seed: service === 'sqs' ? 11 : 17,
+        });
+        proxies.push(proxy);
+        return proxy.endpoint;
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await Promise.all(proxies.map((proxy) => proxy.stop()));
+  });
+
+  it('delivers every accepted schedule, counting duplicates', { timeout: 900_000 }, async () => {
+    // Prepare
+    // Due only after the burst is in: under faults creates run at a few hundred a second at best.
+    const start = Date.now() + 10_000 + SCHEDULES * 12;
+    const spreadMs = Math.max(15_000, SCHEDULES * 4);
+    const dueTimes = Array.from(
+      { length: SCHEDULES },
+      (_, i) => start + Math.floor((i / SCHEDULES) * spreadMs),
+    );
+    const sqs = createSqsClient({ sqsEndpoint: stack.sqsEndpoint });
+    // Act
+    const createStarted = Date.now();
+    const burst = await createBurst(stack.graphqlUrl, { apiKey: stack.apiKey }, dueTimes, {
+      concurrency: 16,
+      attempts: 4,
+    });
+    const createMs = Date.now() - createStarted;
+    const deliveries = await drainQueue(
+      sqs,
+      stack.outputQueueUrl,
+      (seen) => [...burst.accepted.keys()].every((id) => seen.counts.has(id)),
+      spreadMs + 180_000,
+    );
+    // A last look for late duplicates.
+    const extra = await drainQueue(sqs, stack.outputQueueUrl, () => false, 3_000);
+    sqs.destroy();
+    // Assess
+    const missing = [...burst.accepted.keys()].filter((id) => !deliveries.counts.has(id));
+    let duplicates = 0;
+    for (const [id, count] of deliveries.counts)
+      duplicates += count - 1 + (extra.counts.get(id) ?? 0);
+    const lateness = stack.fired.map((sample) => sample.latenessMs);
+    const stats = proxies.map((proxy) => proxy.stats());
+    const calls = stats.reduce((sum, s) => sum + s.requests, 0);
+    const failed = proxies.reduce(
+      (sum, proxy) => sum + proxy.failureRate() * proxy.stats().requests,
+      0,
+    );
+    console.info(
+      JSON.stringify({
+        schedules: SCHEDULES,
+        accepted: burst.accepted.size,
+        createFailures: Object.fromEntries(burst.failures),
+        createRetries: burst.retried,
+        createMs,
+        delivered: deliveries.counts.size,
+        missing: missing.length,
+        duplicates,
+        calls,
+        injectedFailureRate: Number((failed / calls).toFixed(4)),
+        injected: stats.map((s) => s.injected),
+        latenessMs: {
+          p50: percentile(lateness, 50),
+          p99: percentile(lateness, 99),
+          max: percentile(lateness, 100),
+        },
+      }),
+    );
+    expect(failed / calls).toBeGreaterThan(0.01);
+    expect(failed / calls).toBeLessThan(0.05);
+    expect(burst.accepted.size).toBe(SCHEDULES);
+    expect(missing).toEqual([]);
+  });
+});
