@@ -49,7 +49,12 @@ async function serveStatic(path: string, res: ServerResponse): Promise<boolean> 
 async function route(req: IncomingMessage, res: ServerResponse, deps: EndpointDeps) {
   const path = new URL(req.url ?? '/', 'http://local').pathname;
   if (req.method === 'OPTIONS') {
-    res.writeHead(204, CORS_HEADERS);
+    // Browsers list the headers they will send; allowing exactly those keeps any client working.
+    const requested = req.headers['access-control-request-headers'];
+    res.writeHead(204, {
+      ...CORS_HEADERS,
+      ...(requested === undefined ? {} : { 'access-control-allow-headers': requested }),
+    });
     res.end();
   } else if (req.method === 'POST' && path === '/graphql') {
     await handleGraphqlPost(req, res, deps);
