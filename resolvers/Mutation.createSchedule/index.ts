@@ -4,9 +4,8 @@
  */
 import { util, type Context } from '@aws-appsync/utils';
 import {
-  Status,
+  ErrorType,
   clientTokenKey,
-  isoFromEpochMs,
   makeScheduleId,
   scheduleKey,
   validateCreateSchedule,
@@ -15,6 +14,7 @@ import {
 import type { MutationCreateScheduleArgs } from '../../src/generated/graphql.js';
 import { callerOwner, settingsFrom } from '../lib/common.js';
 import type { CreateScheduleStash } from '../lib/create-stash.js';
+import { newScheduleItem } from '../lib/new-schedule.js';
 
 const DAY_SECONDS = 86_400;
 
@@ -44,7 +44,7 @@ export function request(
   }
   const accepted = parsed.value;
   if (accepted.fastPath && !ctx.env['DELAY_QUEUE_URL']) {
-    util.error('DELAY_QUEUE_URL is not set; received an empty value', 'ConfigurationError');
+    util.error('DELAY_QUEUE_URL is not set; received an empty value', ErrorType.configuration);
   }
   const owner = callerOwner(ctx.identity);
   const id = makeScheduleId(accepted.dueAtMs, util.autoUlid(), settings.shardCount);
@@ -52,21 +52,7 @@ export function request(
   if (key === null) {
     return util.error(`Could not derive a key from id ${id}`, 'InternalError');
   }
-  const createdAt = isoFromEpochMs(nowMs);
-  const base = {
-    ...key,
-    id,
-    owner,
-    dueAt: accepted.dueAt,
-    payload: accepted.payload,
-    createdAt,
-    pendingOwner: owner,
-  };
-  const withToken =
-    accepted.clientToken === null ? base : { ...base, clientToken: accepted.clientToken };
-  const item: ScheduleItem = accepted.fastPath
-    ? { ...withToken, status: Status.queued, queuedAt: createdAt, sendCount: 1 }
-    : { ...withToken, status: Status.pending, sendCount: 0 };
+  const item = newScheduleItem({ accepted, owner, id, key, nowMs });
   ctx.stash.item = item;
   ctx.stash.requestDue =
     dueAtText === null ? `delaySeconds:${input.delaySeconds}` : `dueAt:${accepted.dueAt}`;
