@@ -5,9 +5,12 @@ import type {
   PublishScheduleFiredInput,
 } from '../src/generated/graphql.js';
 
-/** Hands the input to the NONE data source, which returns it as the result. */
+/**
+ * Hands the input to the NONE data source, which returns it as the result. AWSJSON arguments
+ * arrive parsed, so the payload is serialized again: a JSON string payload must stay quoted.
+ */
 export function request(ctx: Context<MutationPublishScheduleFiredArgs>): NONERequest {
-  return { payload: ctx.args.input };
+  return { payload: { ...ctx.args.input, payload: JSON.stringify(ctx.args.input.payload) } };
 }
 
 /** The fired event that subscribers of onScheduleFired receive. */

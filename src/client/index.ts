@@ -70,9 +70,13 @@ export function createSchedulerClient(options: SchedulerClientOptions): Schedule
   ): Promise<TResult> {
     const body = JSON.stringify({ query: print(document), variables });
     const headers = await authHeaders(options.auth, url, body);
+    // IAM signs its own content-type; the other modes need one added.
+    const hasContentType = Object.keys(headers).some(
+      (name) => name.toLowerCase() === 'content-type',
+    );
     const response = await fetch(url, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
+      headers: hasContentType ? headers : { ...headers, 'content-type': 'application/json' },
       body,
     });
     const text = await response.text();
