@@ -20,6 +20,7 @@ export interface LiveScheduleRef {
   readonly status: ScheduleStatus;
   readonly dueAt: string;
   readonly queuedAt?: string;
+  readonly sendCount?: number;
 }
 
 /** One page of live schedules from one bucket partition, in due order. */
@@ -74,7 +75,7 @@ export class ScheduleStore {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk < :upper',
         FilterExpression: '#status IN (:pending, :queued)',
-        ProjectionExpression: 'pk, sk, id, #status, dueAt, queuedAt',
+        ProjectionExpression: 'pk, sk, id, #status, dueAt, queuedAt, sendCount',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: marshall({
           ':pk': pk,

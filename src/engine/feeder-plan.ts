@@ -20,9 +20,14 @@ export interface SweepWindow {
    * now - pastTolerance on, and a lost hand-over is only noticed a grace period later.
    */
   readonly advanceLimit: number;
-  /** A QUEUED schedule due and handed over before this is stranded. */
-  readonly strandedBeforeMs: number;
+  /** The run's start time (epoch ms). */
+  readonly nowMs: number;
+  /** How long a QUEUED schedule may be overdue, and its hand-over old, before it is re-sent. */
+  readonly graceMs: number;
 }
+
+/** Re-sends of one schedule back off up to 2^6 grace periods apart. */
+const MAX_BACKOFF_DOUBLINGS = 6;
 
 /** What the feeder does with one live schedule it read. */
 export type LiveAction = 'send' | 'resend' | 'wait';
@@ -35,15 +40,16 @@ export function sweepWindow(
 ): SweepWindow {
   const width = settings.bucketWidthSeconds;
   const horizonMs = nowMs + settings.lookaheadSeconds * 1000;
-  const strandedBeforeMs = nowMs - settings.strandedGraceSeconds * 1000;
-  const advanceLimit = bucketStartMs(strandedBeforeMs - settings.pastToleranceMs, width);
+  const graceMs = settings.strandedGraceSeconds * 1000;
+  const advanceLimit = bucketStartMs(nowMs - graceMs - settings.pastToleranceMs, width);
   const start = watermark ?? bucketStartMs(nowMs - settings.initialLookbackSeconds * 1000, width);
   return {
     fromBucket: Math.min(start, advanceLimit),
     toBucket: bucketStartMs(horizonMs, width),
     horizonMs,
     advanceLimit,
-    strandedBeforeMs,
+    nowMs,
+    graceMs,
   };
 }
 
@@ -56,9 +62,13 @@ export function classifyLive(ref: LiveScheduleRef, window: SweepWindow): LiveAct
   if (ref.status === Status.pending) {
     return 'send';
   }
-  const overdue = Date.parse(ref.dueAt) < window.strandedBeforeMs;
+  const overdue = Date.parse(ref.dueAt) < window.nowMs - window.graceMs;
+  // Each re-send doubles the wait before the next: a backlogged dispatcher is not flooded
+  // with duplicates of messages that are only late, not lost.
+  const sends = Math.max(1, ref.sendCount ?? 1);
+  const waitMs = window.graceMs * 2 ** Math.min(sends - 1, MAX_BACKOFF_DOUBLINGS);
   const handedOverLongAgo =
-    ref.queuedAt === undefined || Date.parse(ref.queuedAt) < window.strandedBeforeMs;
+    ref.queuedAt === undefined || Date.parse(ref.queuedAt) < window.nowMs - waitMs;
   return ref.status === Status.queued && overdue && handedOverLongAgo ? 'resend' : 'wait';
 }
 

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { bucketStartMs } from '../../../src/domain/keys.js';
+import {
+  classifyLive,
+  nextWatermark,
+  parseFeederEvent,
+  sweepWindow,
+} from '../../../src/engine/feeder-plan.js';
+import { readEngineSettings } from '../../../src/engine/settings.js';
+import type { LiveScheduleRef } from '../../../src/aws/schedule-store.js';
+
+const settings = readEngineSettings({});
+const NOW = Date.parse('2027-03-20T09:46:47.123Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function ref(fields: Partial<LiveScheduleRef>): LiveScheduleRef {
+  return { pk: 'j#x#0', sk: 'x', id: 'x', status: 'QUEUED', dueAt: iso(NOW), ...fields };
+}
+
+describe('sweepWindow', () => {
+  it('reads from the watermark to the bucket of now + lookahead', () => {
+    const window = sweepWindow(NOW, bucketStartMs(NOW - 3_600_000, 300), settings);
+    expect(window.fromBucket).toBe(bucketStartMs(NOW - 3_600_000, 300));
+    expect(window.toBucket).toBe(bucketStartMs(NOW + 180_000, 300));
+    expect(window.horizonMs).toBe(NOW + 180_000);
+  });
+
+  it('keeps the advance limit behind now by the grace and the past tolerance', () => {
+    const window = sweepWindow(NOW, null, settings);
+    expect(window.advanceLimit).toBe(bucketStartMs(NOW - 60_000 - 30_000, 300));
+  });
+
+  it('starts a shard with no watermark at the initial lookback', () => {
+    const window = sweepWindow(NOW, null, settings);
+    expect(window.fromBucket).toBe(bucketStartMs(NOW - 86_400_000, 300));
+  });
+
+  it('never starts after the advance limit, even with no lookback', () => {
+    const window = sweepWindow(NOW, null, { ...settings, initialLookbackSeconds: 0 });
+    expect(window.fromBucket).toBe(window.advanceLimit);
+  });
+});
+
+describe('classifyLive', () => {
+  const window = sweepWindow(NOW, null, settings);
+
+  it('sends every PENDING schedule the query returned', () => {
+    expect(classifyLive(ref({ status: 'PENDING', dueAt: iso(NOW + 100_000) }), window)).toBe(
+      'send',
+    );
+  });
+
+  it('re-sends a QUEUED schedule overdue and handed over more than the grace ago', () => {
+    const stranded = ref({ dueAt: iso(NOW - 61_000), queuedAt: iso(NOW - 61_000), sendCount: 1 });
+    expect(classifyLive(stranded, window)).toBe('resend');
+  });
+
+  it('waits for a QUEUED schedule handed over recently, however overdue', () => {
+    const recent = ref({ dueAt: iso(NOW - 600_000), queuedAt: iso(NOW - 10_000), sendCount: 1 });
+    expect(classifyLive(recent, window)).toBe('wait');
+  });
+
+  it('waits for a QUEUED schedule not yet overdue by the grace', () => {
+    const onItsWay = ref({ dueAt: iso(NOW - 30_000), queuedAt: iso(NOW - 900_000) });
+    expect(classifyLive(onItsWay, window)).toBe('wait');
+  });
+
+  it('doubles the wait after each re-send', () => {
+    const twice = { dueAt: iso(NOW - 600_000), queuedAt: iso(NOW - 150_000) };
+    expect(classifyLive(ref({ ...twice, sendCount: 2 }), window)).toBe('resend');
+    expect(classifyLive(ref({ ...twice, sendCount: 3 }), window)).toBe('wait');
+  });
+});
+
+describe('nextWatermark', () => {
+  const window = sweepWindow(NOW, bucketStartMs(NOW - 3_600_000, 300), settings);
+
+  it('stops at the first bucket that still holds live work', () => {
+    const blocked = bucketStartMs(NOW - 1_800_000, 300);
+    expect(nextWatermark(blocked, window, 300)).toBe(blocked);
+  });
+
+  it('moves no further than the advance limit when everything is done', () => {
+    expect(nextWatermark(null, window, 300)).toBe(window.advanceLimit);
+  });
+});
+
+describe('parseFeederEvent', () => {
+  it('accepts a shard within the shard count', () => {
+    expect(parseFeederEvent({ shard: 3 }, 4)).toEqual({ ok: true, shard: 3 });
+  });
+
+  it.each([[{ shard: 4 }], [{ shard: -1 }], [{ shard: 1.5 }], [{ shard: '1' }], [null], [{}]])(
+    'refuses %j, naming what it received',
+    (event) => {
+      const result = parseFeederEvent(event, 4);
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.message).toContain(`received ${JSON.stringify(event)}`);
+    },
+  );
+});
