@@ -1,5 +1,5 @@
 import type { BenchStack } from './bench-stack.js';
-import { diffCounts, type CallCounts } from './http-meter.js';
+import { diffCounts, type CallCounts, type CallTimings } from './http-meter.js';
 import type { FiringLog } from './observers.js';
 import { runPool, waitUntil } from './pool.js';
 import type { Progress } from './progress.js';
@@ -36,6 +36,8 @@ export interface FiringRun {
   readonly httpCalls: CallCounts;
   /** SDK calls the stack made during the run. */
   readonly sdkCalls: SdkCounts;
+  /** Mean and longest server-side answer time (ms) by call kind during the run. */
+  readonly serverTimes: Record<string, { count: number; meanMs: number; maxMs: number }>;
 }
 
 /** Creates one schedule due now and waits until both channels deliver it, to warm everything up. */
@@ -118,6 +120,7 @@ async function createAll(bench: BenchStack, options: FiringRunOptions, dueAt: Ma
 export async function runFiring(bench: BenchStack, options: FiringRunOptions): Promise<FiringRun> {
   const dueAt = new Map<string, number>();
   const httpBefore = bench.http.snapshot();
+  const timingsBefore = bench.http.timings();
   const sdkBefore = bench.sdk.snapshot();
   const started = performance.now();
   const createdAfterDue = await createAll(bench, options, dueAt);
@@ -150,7 +153,23 @@ export async function runFiring(bench: BenchStack, options: FiringRunOptions): P
     },
     httpCalls: diffCounts(httpBefore, bench.http.snapshot()),
     sdkCalls: diffSdkCounts(sdkBefore, bench.sdk.snapshot()),
+    serverTimes: serverTimesSince(timingsBefore, bench.http.timings()),
   };
+}
+
+function serverTimesSince(before: CallTimings, after: CallTimings): FiringRun['serverTimes'] {
+  const times: FiringRun['serverTimes'] = {};
+  for (const [label, timing] of Object.entries(after)) {
+    const count = timing.count - (before[label]?.count ?? 0);
+    if (count === 0) continue;
+    const totalMs = timing.totalMs - (before[label]?.totalMs ?? 0);
+    times[label] = {
+      count,
+      meanMs: Math.round((totalMs / count) * 10) / 10,
+      maxMs: Math.round(timing.maxMs),
+    };
+  }
+  return times;
 }
 
 function countArrived(log: FiringLog, dueAt: ReadonlyMap<string, number>): number {

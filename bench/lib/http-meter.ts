@@ -8,16 +8,22 @@ export const BENCH_CALLER_HEADER = 'x-bench-caller';
 /** Counts of requests by label, e.g. "DynamoDB_20120810.PutItem" or "graphql (api key)". */
 export type CallCounts = Record<string, number>;
 
+/** Server-side time to answer, by label: request count and total milliseconds. */
+export type CallTimings = Record<string, { count: number; totalMs: number; maxMs: number }>;
+
 /** Counts every HTTP request served in this process, by API operation. */
 export interface HttpMeter {
   /** A copy of the counts so far. */
   snapshot(): CallCounts;
+  /** A copy of the server-side answer times so far. */
+  timings(): CallTimings;
   /** Stops counting. */
   close(): void;
 }
 
 interface ServerRequestMessage {
   readonly request: IncomingMessage;
+  readonly response: object;
   readonly server: Server;
 }
 
@@ -43,16 +49,32 @@ export function labelRequest(request: IncomingMessage): string | undefined {
  */
 export function startHttpMeter(): HttpMeter {
   const counts: CallCounts = {};
+  const timings: CallTimings = {};
+  const started = new WeakMap<object, { label: string; atMs: number }>();
   const onRequest = (message: unknown) => {
-    const { request } = message as ServerRequestMessage;
+    const { request, response } = message as ServerRequestMessage;
     const label = labelRequest(request);
-    if (label !== undefined) counts[label] = (counts[label] ?? 0) + 1;
+    if (label === undefined) return;
+    counts[label] = (counts[label] ?? 0) + 1;
+    started.set(response, { label, atMs: performance.now() });
+  };
+  const onFinish = (message: unknown) => {
+    const start = started.get((message as ServerRequestMessage).response);
+    if (start === undefined) return;
+    const elapsed = performance.now() - start.atMs;
+    const timing = (timings[start.label] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    timing.count += 1;
+    timing.totalMs += elapsed;
+    timing.maxMs = Math.max(timing.maxMs, elapsed);
   };
   subscribe('http.server.request.start', onRequest);
+  subscribe('http.server.response.finish', onFinish);
   return {
     snapshot: () => ({ ...counts }),
+    timings: () => structuredClone(timings),
     close: () => {
       unsubscribe('http.server.request.start', onRequest);
+      unsubscribe('http.server.response.finish', onFinish);
     },
   };
 }

@@ -98,6 +98,7 @@ export const burstScenario: Scenario = {
       extra: {
         createdAfterDue: ours.createdAfterDue,
         httpCalls: ours.httpCalls,
+        serverTimes: ours.serverTimes,
         sdkCalls: ours.sdkCalls,
       },
       notes:

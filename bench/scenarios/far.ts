@@ -66,6 +66,7 @@ export const farScenario: Scenario = {
         extra: {
           createdAfterDue: run.createdAfterDue,
           httpCalls: run.httpCalls,
+          serverTimes: run.serverTimes,
           sdkCalls: run.sdkCalls,
         },
       });

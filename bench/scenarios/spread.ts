@@ -64,6 +64,7 @@ export const spreadScenario: Scenario = {
         extra: {
           createdAfterDue: run.createdAfterDue,
           httpCalls: run.httpCalls,
+          serverTimes: run.serverTimes,
           sdkCalls: run.sdkCalls,
         },
         notes:
