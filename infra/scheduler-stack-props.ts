@@ -4,8 +4,10 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 
-/** Entry files of the three Lambda handlers, each exporting `handler`. */
-export interface HandlerEntries {
+/** Where the three Lambda handlers come from; each entry file exports `handler`. */
+export interface HandlerSources {
+  /** Folder holding package-lock.json; the bundles are built from it and entries lie under it. */
+  readonly projectRoot: string;
   readonly trigger: string;
   readonly feeder: string;
   readonly dispatcher: string;
@@ -75,6 +77,6 @@ export interface SchedulerStackProps extends StackProps {
   readonly alarmTopic?: ITopic;
   /** Folder holding the resolver manifest.json and bundles. @default `.build/resolvers` under the repository */
   readonly resolverManifestDir?: string;
-  /** Lambda handler entry files. @default functions/<name>/handler.ts under the repository */
-  readonly handlerEntries?: HandlerEntries;
+  /** The Lambda handlers. @default functions/<name>/handler.ts of this repository */
+  readonly handlers?: HandlerSources;
 }

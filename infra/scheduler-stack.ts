@@ -15,13 +15,14 @@ import { ScheduleTable } from './constructs/schedule-table.js';
 import { acceptFindings, type AcceptedFinding } from './nag-suppressions.js';
 import { checkManifestAgainstSchema, loadResolverManifest } from './resolver-manifest-loader.js';
 import { physicalName, resolveSchedulerConfig, type SchedulerConfig } from './scheduler-config.js';
-import type { HandlerEntries, SchedulerStackProps } from './scheduler-stack-props.js';
+import type { HandlerSources, SchedulerStackProps } from './scheduler-stack-props.js';
 
 /** The repository root, where schema.graphql, functions/ and package-lock.json live. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The handler files under functions/ that the stack deploys by default. */
-export const DEFAULT_HANDLER_ENTRIES: HandlerEntries = {
+/** The handlers under functions/ that the stack deploys by default. */
+export const DEFAULT_HANDLERS: HandlerSources = {
+  projectRoot: PROJECT_ROOT,
   trigger: path.join(PROJECT_ROOT, 'functions/trigger/handler.ts'),
   feeder: path.join(PROJECT_ROOT, 'functions/feeder/handler.ts'),
   dispatcher: path.join(PROJECT_ROOT, 'functions/dispatcher/handler.ts'),
@@ -82,8 +83,7 @@ export class SchedulerStack extends Stack {
     });
     this.engine = new SchedulerEngine(this, 'Engine', {
       config,
-      entries: props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES,
-      projectRoot: PROJECT_ROOT,
+      handlers: props.handlers ?? DEFAULT_HANDLERS,
       table: this.table.table,
       delayQueue: this.queues.delayQueue,
       outputQueue: this.queues.outputQueue,

@@ -8,15 +8,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { HandlerEntries } from '../scheduler-stack-props.js';
+import type { HandlerSources } from '../scheduler-stack-props.js';
 import { engineEnvironment, physicalName, type SchedulerConfig } from '../scheduler-config.js';
 import { SchedulerFunction } from './scheduler-function.js';
 
 /** Properties of {@link SchedulerEngine}. */
 export interface SchedulerEngineProps {
   readonly config: SchedulerConfig;
-  readonly entries: HandlerEntries;
-  readonly projectRoot: string;
+  readonly handlers: HandlerSources;
   readonly table: ITable;
   readonly delayQueue: IQueue;
   readonly outputQueue: IQueue;
@@ -34,14 +33,14 @@ export class SchedulerEngine extends Construct {
     super(scope, id);
     const { config } = props;
     const common = {
-      projectRoot: props.projectRoot,
+      projectRoot: props.handlers.projectRoot,
       logRetention: props.logRetention,
     };
     const environment = sharedEnvironment(props);
 
     this.feeder = new SchedulerFunction(this, 'Feeder', {
       ...common,
-      entry: props.entries.feeder,
+      entry: props.handlers.feeder,
       functionName: physicalName(config, 'feeder'),
       timeout: Duration.seconds(config.feederTimeoutSeconds),
       memorySize: 512,
@@ -49,14 +48,14 @@ export class SchedulerEngine extends Construct {
     });
     this.trigger = new SchedulerFunction(this, 'Trigger', {
       ...common,
-      entry: props.entries.trigger,
+      entry: props.handlers.trigger,
       functionName: physicalName(config, 'trigger'),
       timeout: Duration.seconds(30),
       environment: { ...environment, FEEDER_FUNCTION_NAME: this.feeder.function.functionName },
     });
     this.dispatcher = new SchedulerFunction(this, 'Dispatcher', {
       ...common,
-      entry: props.entries.dispatcher,
+      entry: props.handlers.dispatcher,
       functionName: physicalName(config, 'dispatcher'),
       timeout: Duration.seconds(config.dispatcherTimeoutSeconds),
       memorySize: 512,

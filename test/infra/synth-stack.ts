@@ -1,44 +1,47 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_HANDLER_ENTRIES, SchedulerStack } from '../../infra/scheduler-stack.js';
-import type { HandlerEntries, SchedulerStackProps } from '../../infra/scheduler-stack-props.js';
+import { SchedulerStack } from '../../infra/scheduler-stack.js';
+import type { HandlerSources, SchedulerStackProps } from '../../infra/scheduler-stack-props.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 
-/** The small resolver manifest and bundles the infra tests deploy. */
+/** The small resolver manifest and bundles the template tests deploy. */
 export const FIXTURE_MANIFEST_DIR = path.join(FIXTURES, 'resolvers');
 
-/** The real handlers where they exist, else stand-ins, so the suite runs before they land. */
-export function handlerEntries(): HandlerEntries {
-  const pick = (name: keyof HandlerEntries) =>
-    existsSync(DEFAULT_HANDLER_ENTRIES[name])
-      ? DEFAULT_HANDLER_ENTRIES[name]
-      : path.join(FIXTURES, 'functions', name, 'handler.ts');
-  return { trigger: pick('trigger'), feeder: pick('feeder'), dispatcher: pick('dispatcher') };
-}
+/**
+ * Stand-in handlers in a tiny project of their own: with bundling skipped, CDK fingerprints the
+ * whole project root, which for the repository (node_modules included) takes many seconds.
+ */
+export const FIXTURE_HANDLERS: HandlerSources = {
+  projectRoot: path.join(FIXTURES, 'functions'),
+  trigger: path.join(FIXTURES, 'functions/trigger/handler.ts'),
+  feeder: path.join(FIXTURES, 'functions/feeder/handler.ts'),
+  dispatcher: path.join(FIXTURES, 'functions/dispatcher/handler.ts'),
+};
 
-/** Options of {@link synthStack}. */
-export interface SynthOptions {
-  /** Run esbuild on the handlers (slower); otherwise bundling is skipped. @default false */
-  readonly bundle?: boolean;
-}
+/** The region and account every test stack is synthesized for. */
+export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
-/** Synthesizes one stack in the given region, with fixture resolvers unless props say otherwise. */
-export function synthStack(
-  props: SchedulerStackProps = {},
-  options: SynthOptions = {},
-): { stack: SchedulerStack; template: Template } {
-  // An empty bundling-stacks list makes NodejsFunction skip esbuild and hash the sources only.
-  const app = new App(
-    options.bundle === true ? {} : { context: { 'aws:cdk:bundling-stacks': [] } },
-  );
+/**
+ * Synthesizes one stack without running esbuild, with fixture resolvers and handlers unless
+ * `props` name others. The template tests check structure; test/infra/synth.test.ts bundles.
+ */
+export function synthStack(props: SchedulerStackProps = {}): {
+  stack: SchedulerStack;
+  template: Template;
+} {
+  const app = new App({
+    // An empty bundling-stacks list makes NodejsFunction skip esbuild and hash the sources only.
+    context: { 'aws:cdk:bundling-stacks': [] },
+    // CDK's schema validation costs seconds per process; test/infra/synth.test.ts keeps it on.
+    builtinCloudFormationValidation: false,
+  });
   const stack = new SchedulerStack(app, 'Test', {
-    env: { account: '123456789012', region: 'eu-west-1' },
+    env: TEST_ENV,
     resolverManifestDir: FIXTURE_MANIFEST_DIR,
-    handlerEntries: handlerEntries(),
+    handlers: FIXTURE_HANDLERS,
     ...props,
   });
   return { stack, template: Template.fromStack(stack) };
