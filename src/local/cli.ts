@@ -13,7 +13,7 @@ Options (environment variable in brackets):
   --data-dir <dir>        where tables and dev keys persist [SCHEDULER_DATA_DIR] (${DEFAULT_DATA_DIR})
   --memory                keep nothing on disk; keys change every run [SCHEDULER_MEMORY=1]
   --feeder-interval <s>   seconds between feeder passes [FEEDER_INTERVAL_SECONDS] (60)
-  --pollers <n>           concurrent dispatcher pollers [DISPATCHER_POLLERS] (4)
+  --pollers <n>           concurrent dispatcher pollers, 1 to 48 [DISPATCHER_POLLERS] (32)
   --api-key <key>         use this dev API key instead of the generated one [SCHEDULER_API_KEY]
   --resolvers-dir <dir>   where to build the resolver bundles (.build/resolvers)
   --quiet                 no log lines, only the ready banner
@@ -89,7 +89,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): CliCommand 
     feederIntervalSeconds:
       integer('--feeder-interval', values['feeder-interval'] ?? env['FEEDER_INTERVAL_SECONDS']) ??
       60,
-    pollers: integer('--pollers', values.pollers ?? env['DISPATCHER_POLLERS']) ?? 4,
+    pollers: integer('--pollers', values.pollers ?? env['DISPATCHER_POLLERS']) ?? 32,
     quiet: values.quiet ?? false,
     ...((values['api-key'] ?? env['SCHEDULER_API_KEY'])
       ? { apiKey: values['api-key'] ?? env['SCHEDULER_API_KEY'] }

@@ -12,7 +12,10 @@ export interface LocalStackOptions {
   readonly dataDir?: string;
   /** Seconds between feeder passes (a first pass runs at start-up). @default 60 */
   readonly feederIntervalSeconds?: number;
-  /** Concurrent dispatcher pollers on the delay queue. @default 4 */
+  /**
+   * Concurrent dispatcher pollers on the delay queue. Each holds its batch until the latest
+   * message is due, so bursts need many, as Lambda scales its concurrent batches. @default 32
+   */
   readonly pollers?: number;
   /** Visibility timeout of the delay queue, in seconds. @default 30 */
   readonly visibilityTimeoutSeconds?: number;
@@ -70,7 +73,7 @@ export function resolveOptions(options: LocalStackOptions): ResolvedOptions {
       1,
       3600,
     ),
-    pollers: checkInteger('pollers', options.pollers ?? 4, 1, 64),
+    pollers: checkInteger('pollers', options.pollers ?? 32, 1, 48),
     visibilityTimeoutSeconds: checkInteger(
       'visibilityTimeoutSeconds',
       options.visibilityTimeoutSeconds ?? 30,

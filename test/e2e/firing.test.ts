@@ -193,4 +193,28 @@ describe('local stack end to end (HTTP, graphql-ws, AppSync real-time)', () => {
     expect(pages.flat()).toEqual(created);
     expect(pages[0]).toHaveLength(3);
   });
+
+  it('fires a burst due in the same second once each, within the lateness bound', async () => {
+    // Prepare
+    const dueAt = new Date(Date.now() + 6000).toISOString();
+    const ids: string[] = [];
+    for (let start = 0; start < 100; start += 10) {
+      const batch = Array.from({ length: 10 }, (_, i) =>
+        createSchedule(stack, { dueAt, payload: String(start + i) }),
+      );
+      ids.push(...(await Promise.all(batch)));
+    }
+
+    // Act
+    const output = await readOutputQueue(stack, ids, 20_000);
+    const published = () => stack.fired.filter((sample) => ids.includes(sample.id));
+    await waitFor('every AppSync publish', () => published().length >= ids.length, 10_000);
+
+    // Assess
+    const samples = published();
+    expect(output.size).toBe(100);
+    expect(new Set(samples.map((sample) => sample.id)).size).toBe(samples.length);
+    expect(samples).toHaveLength(100);
+    expect(Math.max(...samples.map((sample) => sample.latenessMs))).toBeLessThan(LATENESS_BOUND_MS);
+  });
 });
