@@ -58,12 +58,12 @@ export function describeMachine(): MachineInfo {
   };
 }
 
-/** Ratio ours/peer rounded to two decimals; undefined without a usable peer figure. */
+/** Ratio ours/peer to three significant digits; undefined without a usable peer figure. */
 export function ratioOf(figure: Figure): number | undefined {
   if (figure.peer === undefined || figure.peer === 0 || !Number.isFinite(figure.peer)) {
     return undefined;
   }
-  return Math.round((figure.ours / figure.peer) * 100) / 100;
+  return Number((figure.ours / figure.peer).toPrecision(3));
 }
 
 /** Sorted, down-sampled copies of raw lateness samples, ready for {@link ScenarioResult}. */
