@@ -150,7 +150,7 @@ describe('auth directives and onScheduleFired filters (engine, runtime)', () => 
     // Assess
     expect(notSubscription.errors?.[0]?.message).toContain('subscription operation');
     expect(unknownField.errors?.[0]?.message).toContain('Cannot query field "nope"');
-    expect(unknownField.errors?.[0]?.errorType).toBeUndefined();
+    expect(unknownField.errors?.[0]?.errorType).toBe('ValidationError');
   });
 });
 

@@ -106,5 +106,8 @@ describe('every validation error reaches the client as ValidationError (engine, 
     expect(noOffset.errors?.[0]?.message).toContain('Invalid AWSDateTime value');
     expect(badJson.errors?.[0]?.message).toContain('Invalid AWSJSON value');
     expect(badJson.data).toBeUndefined();
+    for (const result of [badDate, noOffset, badJson]) {
+      expect(result.errors?.[0]?.errorType).toBe('ValidationError');
+    }
   });
 });

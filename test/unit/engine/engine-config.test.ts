@@ -59,4 +59,37 @@ describe('engine configuration', () => {
     });
     await engine.close();
   });
+
+  it('labels request-level errors: unparsable, invalid document, bad variables', async () => {
+    // Prepare
+    const engine = await createLocalGraphqlEngine({
+      manifestDir,
+      env: {},
+      dataSources: {
+        schedules: { type: 'AMAZON_DYNAMODB', tableName: 'unused', client: {} as never },
+        delayQueue: { type: 'HTTP', endpoint: 'http://127.0.0.1:1' },
+        none: { type: 'NONE' },
+      },
+    });
+    const caller = { authMode: 'API_KEY' as const, identity: null, headers: {} };
+    const errorOf = async (query: string, variables?: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(await engine.execute({ query, variables }, caller))).errors[0];
+
+    // Act
+    const unparsable = await errorOf('{ schedule(');
+    const unknownField = await errorOf('{ nope }');
+    const badVariable = await errorOf('query($id: ID!) { schedule(id: $id) { id } }', {});
+
+    // Assess
+    expect(unparsable).toMatchObject({ errorType: 'MalformedHttpRequestException' });
+    expect(unparsable.message).toContain('Syntax Error');
+    expect(unknownField).toMatchObject({
+      errorType: 'ValidationError',
+      data: null,
+      errorInfo: null,
+    });
+    expect(badVariable.errorType).toBe('ValidationError');
+    expect(badVariable.message).toContain('$id');
+    await engine.close();
+  });
 });

@@ -20,7 +20,7 @@ import {
 import type { ResolverManifest } from '../../../resolver-manifest.js';
 import type { AuthMode, Caller, GraphqlRequest, LocalGraphqlEngine } from '../contract.js';
 import { createResolverRuntime, type DataSourceConfig } from '../runtime/index.js';
-import { AppSyncGraphQLError, toAppSyncError } from './errors.js';
+import { AppSyncGraphQLError, MALFORMED_REQUEST, toAppSyncError } from './errors.js';
 import { installFieldResolvers, type RequestContext } from './field-resolvers.js';
 import { publishedEvents } from './publish.js';
 import { SubscriptionHub } from './pubsub.js';
@@ -93,7 +93,8 @@ function prepare(schema: GraphQLSchema, request: GraphqlRequest): Prepared | Exe
   try {
     document = parse(request.query);
   } catch (error) {
-    return finish({ errors: [error as GraphQLError] });
+    const details = { errorType: MALFORMED_REQUEST };
+    return { errors: [new AppSyncGraphQLError(error as GraphQLError, details)] };
   }
   const errors = validate(schema, document);
   if (errors.length > 0) return finish({ errors });

@@ -66,10 +66,14 @@ export class AppSyncGraphQLError extends GraphQLError {
   }
 }
 
+/** errorType of a request AppSync cannot parse. */
+export const MALFORMED_REQUEST = 'MalformedHttpRequestException';
+
 /**
- * Converts graphql-js errors to AppSync's shape. Resolver failures keep their errorType
- * (an unexpected exception becomes "InternalFailure"); document and variable errors have none,
- * as in AppSync.
+ * Converts graphql-js errors to AppSync's shape. Resolver failures keep their errorType.
+ * Document and variable errors (no path) become "ValidationError": AppSync itself leaves them
+ * without one, but every client-facing error here carries an errorType. Anything else that
+ * failed inside execution (an exception, a null for a non-null field) is "InternalFailure".
  */
 export function toAppSyncError(error: GraphQLError): AppSyncGraphQLError {
   if (error instanceof AppSyncGraphQLError) {
@@ -79,10 +83,9 @@ export function toAppSyncError(error: GraphQLError): AppSyncGraphQLError {
   if (original instanceof AppSyncFieldError) {
     return new AppSyncGraphQLError(error, original);
   }
-  if (original !== undefined && !(original instanceof GraphQLError) && error.path !== undefined) {
-    return new AppSyncGraphQLError(error, { errorType: 'InternalFailure' });
-  }
-  return new AppSyncGraphQLError(error, {});
+  return new AppSyncGraphQLError(error, {
+    errorType: error.path === undefined ? 'ValidationError' : 'InternalFailure',
+  });
 }
 
 /** A field error at `path`, for errors a resolver appended without failing its field. */
