@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { mintDevToken } from '../../src/local/auth/dev-jwt.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import { ON_FIRED, openRealtime, postGraphql } from './e2e-helpers.js';
+import { ON_FIRED, openRealtime, postGraphql, waitFor } from './e2e-helpers.js';
 
 const QUERY = '{ pendingSchedules { items { id } } }';
 const PUBLISH = `mutation { publishScheduleFired(input: { id: "1-0-x", owner: "o", dueAt: "2026-01-01T00:00:00.000Z",
@@ -160,5 +160,26 @@ describe('local endpoint refuses callers as AppSync does', () => {
     // Assess
     expect(outcome).toBe('error');
     expect(closeCode).toBe(4403);
+  });
+
+  it('accepts connection auth in the header query parameter, as older AppSync clients send it', async () => {
+    // Prepare
+    const host = new URL(stack.graphqlUrl).host;
+    const header = Buffer.from(JSON.stringify({ host, 'x-api-key': stack.apiKey })).toString(
+      'base64',
+    );
+    const url = `${stack.realtimeUrl}?header=${encodeURIComponent(header)}&payload=e30=`;
+    const socket = new WebSocket(url, ['graphql-ws']);
+    const messages: { type: string }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data)) as { type: string }));
+    await new Promise((resolve) => socket.once('open', resolve));
+
+    // Act
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await waitFor('connection_ack', () => messages.some((m) => m.type === 'connection_ack'), 5000);
+    socket.close();
+
+    // Assess
+    expect(messages.some((m) => m.type === 'connection_error')).toBe(false);
   });
 });
