@@ -143,6 +143,12 @@ export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<Resol
   const discovered = await discoverResolvers();
   const entries = discovered.map((item) => item.entry);
   const problems = checkResolversAgainstSchema(entries, await loadAppSyncSchema(ROOT));
+  const bundled = new Set(discovered.flatMap((item) => Object.keys(item.sources)));
+  for (const codeName of Object.keys(RESOLVER_DATA_SOURCES)) {
+    if (!bundled.has(codeName)) {
+      problems.push(`resolvers/data-sources.ts names ${codeName}, which has no resolver file`);
+    }
+  }
   if (problems.length > 0) {
     throw new Error(`Resolvers do not match schema.graphql:\n- ${problems.join('\n- ')}`);
   }
