@@ -20,6 +20,8 @@ import {
   startLocalSqs,
 } from './services.js';
 
+export type { LocalStackOptions } from './options.js';
+
 /** A running local stack: the whole product in this process. */
 export interface LocalStack {
   /** e.g. `http://127.0.0.1:4000/graphql` (POST, and graphql-ws over WebSocket). */
