@@ -13,7 +13,8 @@ import { PROJECT_ROOT, SchedulerStack } from './scheduler-stack.js';
 const resolverManifestDir = path.join(PROJECT_ROOT, RESOLVER_BUILD_DIR);
 await buildResolvers(resolverManifestDir);
 
-const app = new App();
+// Run directly (npm run synth) the app writes to cdk.out itself; under the CDK CLI, to the CLI's choice.
+const app = new App({ outdir: process.env['CDK_OUTDIR'] ?? path.join(PROJECT_ROOT, 'cdk.out') });
 const stackName: unknown = app.node.tryGetContext('stackName');
 new SchedulerStack(app, typeof stackName === 'string' ? stackName : 'PreciseScheduler', {
   ...propsFromContext(app),

@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SchedulerStack } from '../../infra/scheduler-stack.js';
+import { buildResolvers } from '../../scripts/build-resolvers.js';
+import type { ResolverManifest } from '../../src/resolver-manifest.js';
+import { FIXTURE_HANDLERS, TEST_ENV } from './synth-stack.js';
+
+interface ValidationReport {
+  readonly pluginReports: {
+    readonly pluginName: string;
+    readonly conclusion: string;
+    readonly violations: { readonly ruleName: string; readonly severity: string }[];
+  }[];
+}
+
+/** Options of {@link synthChecked}. */
+interface CheckedOptions {
+  /** Stand-in handlers, not bundled, where the test is about something else. */
+  readonly standIns?: boolean;
+  readonly extend?: (stack: SchedulerStack) => void;
+}
+
+/** Synthesizes the production configuration (real handlers, bundled) under cdk-nag. */
+function synthChecked(outdir: string, manifestDir: string, options: CheckedOptions = {}) {
+  const app = new App({
+    outdir,
+    ...(options.standIns === true
+      ? { context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }
+      : {}),
+  });
+  const stack = new SchedulerStack(app, 'Production', {
+    env: TEST_ENV,
+    resolverManifestDir: manifestDir,
+    ...(options.standIns === true ? { handlers: FIXTURE_HANDLERS } : {}),
+  });
+  const { extend } = options;
+  extend?.(stack);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const reportFile = path.join(outdir, 'validation-report.json');
+  const synth = () => app.synth();
+  return { stack, synth, reportFile };
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'infra-synth-'));
+const manifestDir = path.join(scratch, 'resolvers');
+let manifest: ResolverManifest;
+let stack: SchedulerStack;
+let report: ValidationReport;
+
+beforeAll(async () => {
+  // Prepare: the real resolver bundles, then the stack with the real handlers, bundled by esbuild.
+  manifest = await buildResolvers(manifestDir);
+  const checked = synthChecked(path.join(scratch, 'out'), manifestDir);
+  // Act
+  checked.synth();
+  stack = checked.stack;
+  report = JSON.parse(readFileSync(checked.reportFile, 'utf8')) as ValidationReport;
+}, 120_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the production synth (real resolvers and handlers, bundled offline)', () => {
+  it('passes the cdk-nag AWS Solutions pack with no violation left', () => {
+    // Assess
+    const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
+    expect(nag?.conclusion).toBe('success');
+    expect(nag?.violations).toEqual([]);
+  });
+
+  it('gives every accepted finding a written reason', () => {
+    // Assess
+    expect(stack.acceptedFindings.length).toBeGreaterThan(0);
+    for (const finding of stack.acceptedFindings) {
+      expect(finding.id).toMatch(/^AwsSolutions-[A-Z]+\d+/);
+      expect(finding.reason.length, finding.id).toBeGreaterThan(40);
+    }
+  });
+
+  it('bundles each handler into an ES module asset', () => {
+    // Act
+    const functions = Object.values(
+      Template.fromStack(stack).findResources('AWS::Lambda::Function'),
+    ).filter((fn) => fn.Properties?.Environment !== undefined);
+    // Assess
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const bundle = path.join(scratch, 'out', `asset.${hash}`, 'index.mjs');
+      expect(existsSync(bundle), bundle).toBe(true);
+      expect(readFileSync(bundle, 'utf8')).toMatch(/export\s*\{[^}]*handler/);
+    }
+  });
+
+  it('deploys a resolver for every manifest entry of the real build', () => {
+    // Act
+    const resolvers = Object.values(
+      Template.fromStack(stack).findResources('AWS::AppSync::Resolver'),
+    ).map((r) => `${r.Properties.TypeName}.${r.Properties.FieldName}`);
+    // Assess
+    expect(resolvers.sort()).toEqual(
+      manifest.resolvers.map((r) => `${r.typeName}.${r.fieldName}`).sort(),
+    );
+  });
+
+  it('fails the synth when a finding is neither fixed nor accepted', () => {
+    // Prepare: a queue without encryption settings, SSL enforcement or a dead-letter queue.
+    const checked = synthChecked(path.join(scratch, 'bad'), manifestDir, {
+      standIns: true,
+      extend: (s) => new Queue(s, 'Unchecked'),
+    });
+    // Act / Assess
+    expect(checked.synth).toThrow('The SQS queue');
+    const bad = JSON.parse(readFileSync(checked.reportFile, 'utf8')) as ValidationReport;
+    const rules = bad.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName));
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+});
