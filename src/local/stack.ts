@@ -2,14 +2,20 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS, createSqsClient } from '../aws/clients.js';
+import type { AuthConfig } from './auth/authenticate.js';
 import { mintDevToken } from './auth/dev-jwt.js';
 import { resolveDevKeys } from './auth/dev-keys.js';
 import type { LocalIamCredentials } from './auth/sigv4.js';
-import { startFeederTimer } from './lambda/feeder-timer.js';
+import { startFeederTimer, type FeederTimer } from './lambda/feeder-timer.js';
 import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { createStackLog, type StackLog } from './log.js';
 import { resolveOptions, type LocalStackOptions, type ResolvedOptions } from './options.js';
-import { ensureResolverBundles, wireProduct, type FiredSample } from './product-wiring.js';
+import {
+  ensureResolverBundles,
+  wireProduct,
+  type FiredSample,
+  type Product,
+} from './product-wiring.js';
 import { loadDevCertificate } from './server/dev-tls.js';
 import { startEndpoint } from './server/http-server.js';
 import { withQueryLimits } from './server/limits.js';
@@ -88,37 +94,14 @@ async function startStorage(options: ResolvedOptions, log: StackLog, started: St
   return { dynamo, sqs, queues };
 }
 
-async function startStack(
-  options: ResolvedOptions,
-  raw: LocalStackOptions,
-  log: StackLog,
-  started: Stoppable[],
-): Promise<LocalStack> {
-  const manifestDir = await ensureResolverBundles(raw.manifestDir);
-  const { dynamo, sqs, queues } = await startStorage(options, log, started);
-  const keys = await resolveDevKeys(options.dataDir);
-  const apiKey = options.apiKey ?? keys.apiKey;
-  const iamCredentials: LocalIamCredentials = LOCAL_CREDENTIALS;
-  const interpose = raw.interpose ?? ((_service, endpoint) => Promise.resolve(endpoint));
-  const dynamoEndpoint = await interpose('dynamodb', dynamo.endpoint);
-  const sqsEndpoint = await interpose('sqs', sqs.endpoint);
-  const auth = { apiKey, jwtSecret: keys.jwtSecret, iamCredentials };
-  const fired: FiredSample[] = [];
-  const product = await wireProduct({
-    manifestDir,
-    dynamoEndpoint,
-    sqsEndpoint,
-    tableName: DEFAULT_RESOURCE_NAMES.table,
-    queues,
-    settingsEnv: options.env,
-    iamCredentials,
-    quiet: options.quiet,
-    nextTokenSecret: createHash('sha256')
-      .update(`next-token:${keys.jwtSecret}`)
-      .digest('base64url'),
-  });
-  started.push({ name: 'engine', stop: product.stop });
-  const consoleConfig = { apiKey, graphqlPath: '/graphql' };
+interface StartContext {
+  readonly options: ResolvedOptions;
+  readonly log: StackLog;
+  readonly started: Stoppable[];
+}
+
+async function startApi(ctx: StartContext, product: Product, auth: AuthConfig) {
+  const { options, log, started } = ctx;
   const tls = await loadDevCertificate(options.dataDir);
   const endpoint = await startEndpoint(
     {
@@ -126,18 +109,25 @@ async function startStack(
       engine: withQueryLimits(product.engine),
       auth,
       keepAliveMs: options.keepAliveMs,
-      consoleConfig,
+      consoleConfig: { apiKey: auth.apiKey, graphqlPath: '/graphql' },
     },
     { port: options.port, host: options.host },
   );
   started.push({ name: 'endpoint', stop: endpoint.stop });
   const displayHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   const base = `http://${displayHost}:${endpoint.port}`;
-  const graphqlUrl = `${base}/graphql`;
-  log.info(`AppSync endpoint at ${graphqlUrl} (WebSocket: graphql-ws and /graphql/realtime)`);
+  log.info(`AppSync endpoint at ${base}/graphql (WebSocket: graphql-ws and /graphql/realtime)`);
+  return { tls, port: endpoint.port, base };
+}
 
-  const firing = product.startFiring(graphqlUrl, (sample) => fired.push(sample));
-  const sqsClient = createSqsClient({ sqsEndpoint });
+function startFiring(
+  ctx: StartContext,
+  product: Product,
+  target: { graphqlUrl: string; sqsEndpoint: string; delayQueueUrl: string },
+  fired: FiredSample[],
+): FeederTimer {
+  const { options, log, started } = ctx;
+  const firing = product.startFiring(target.graphqlUrl, (sample) => fired.push(sample));
   const feeder = startFeederTimer({
     intervalMs: options.feederIntervalSeconds * 1000,
     runPass: firing.runFeederPass,
@@ -151,9 +141,10 @@ async function startStack(
     },
   });
   log.info(`feeder every ${options.feederIntervalSeconds} s (first pass now)`);
+  const sqsClient = createSqsClient({ sqsEndpoint: target.sqsEndpoint });
   const dispatcher = startSqsEventSource({
     client: sqsClient,
-    queueUrl: queues.delayQueueUrl,
+    queueUrl: target.delayQueueUrl,
     handler: firing.dispatcherHandler,
     functionName: 'dispatcher',
     pollers: options.pollers,
@@ -169,7 +160,37 @@ async function startStack(
     },
   });
   log.info(`dispatcher: ${options.pollers} pollers on the delay queue`);
+  return feeder;
+}
 
+async function startStack(ctx: StartContext, raw: LocalStackOptions): Promise<LocalStack> {
+  const { options } = ctx;
+  const manifestDir = await ensureResolverBundles(raw.manifestDir);
+  const { dynamo, sqs, queues } = await startStorage(options, ctx.log, ctx.started);
+  const keys = await resolveDevKeys(options.dataDir);
+  const iamCredentials: LocalIamCredentials = LOCAL_CREDENTIALS;
+  const auth = { apiKey: options.apiKey ?? keys.apiKey, jwtSecret: keys.jwtSecret, iamCredentials };
+  const interpose = raw.interpose ?? ((_service, endpoint) => Promise.resolve(endpoint));
+  const sqsEndpoint = await interpose('sqs', sqs.endpoint);
+  const product = await wireProduct({
+    manifestDir,
+    dynamoEndpoint: await interpose('dynamodb', dynamo.endpoint),
+    sqsEndpoint,
+    tableName: DEFAULT_RESOURCE_NAMES.table,
+    queues,
+    settingsEnv: options.env,
+    iamCredentials,
+    quiet: options.quiet,
+    nextTokenSecret: createHash('sha256')
+      .update(`next-token:${keys.jwtSecret}`)
+      .digest('base64url'),
+  });
+  ctx.started.push({ name: 'engine', stop: product.stop });
+  const { tls, port, base } = await startApi(ctx, product, auth);
+  const graphqlUrl = `${base}/graphql`;
+  const fired: FiredSample[] = [];
+  const target = { graphqlUrl, sqsEndpoint, delayQueueUrl: queues.delayQueueUrl };
+  const feeder = startFiring(ctx, product, target, fired);
   return {
     graphqlUrl,
     realtimeUrl: `${base.replace(/^http/, 'ws')}/graphql/realtime`,
@@ -177,8 +198,8 @@ async function startStack(
     tlsCertificate: tls.cert,
     tlsCertificatePath: tls.certPath,
     consoleUrl: `${base}/`,
-    port: endpoint.port,
-    apiKey,
+    port,
+    apiKey: auth.apiKey,
     outputQueueUrl: queues.outputQueueUrl,
     delayQueueUrl: queues.delayQueueUrl,
     tableName: DEFAULT_RESOURCE_NAMES.table,
@@ -202,7 +223,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = createStackLog(resolved.quiet);
   const started: Stoppable[] = [];
   try {
-    const stack = await startStack(resolved, options, log, started);
+    const stack = await startStack({ options: resolved, log, started }, options);
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= stopAll(started, log));
     return { ...stack, stop };
