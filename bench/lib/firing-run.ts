@@ -14,7 +14,10 @@ export interface FiringRunOptions {
   readonly concurrency: number;
   /** Due time (epoch ms) of the schedule with this index. */
   readonly dueAtMs: (index: number) => number;
-  /** How long after the last due time to wait for stragglers. */
+  /**
+   * How long to wait for stragglers after the last due time, and again after the latest new
+   * delivery: a run that is slow but still delivering is waited for (up to ten minutes).
+   */
   readonly graceMs: number;
   readonly progress: Progress;
 }
@@ -126,16 +129,8 @@ export async function runFiring(bench: BenchStack, options: FiringRunOptions): P
   const createdAfterDue = await createAll(bench, options, dueAt);
   const createSeconds = (performance.now() - started) / 1000;
   const lastDue = Math.max(...dueAt.values());
-  const complete = () => countArrived(bench.log, dueAt) >= dueAt.size * 2;
   options.progress.phase('waiting for deliveries (subscription + queue)');
-  await waitUntil(
-    () => {
-      options.progress.update(countArrived(bench.log, dueAt), dueAt.size * 2);
-      return complete();
-    },
-    lastDue + options.graceMs,
-    100,
-  );
+  await waitForDeliveries(bench.log, dueAt, lastDue, options);
   // A short pause catches duplicates that arrive just after the last first delivery.
   await waitUntil(() => false, Date.now() + 1500);
   options.progress.done();
@@ -170,6 +165,31 @@ function serverTimesSince(before: CallTimings, after: CallTimings): FiringRun['s
     };
   }
   return times;
+}
+
+async function waitForDeliveries(
+  log: FiringLog,
+  dueAt: ReadonlyMap<string, number>,
+  lastDue: number,
+  options: FiringRunOptions,
+): Promise<void> {
+  const hardDeadline = lastDue + 600_000;
+  let arrived = -1;
+  let progressAt = Date.now();
+  await waitUntil(
+    () => {
+      const now = countArrived(log, dueAt);
+      if (now !== arrived) {
+        arrived = now;
+        progressAt = Date.now();
+      }
+      options.progress.update(now, dueAt.size * 2);
+      const quiet = Date.now() > Math.max(lastDue, progressAt) + options.graceMs;
+      return now >= dueAt.size * 2 || quiet || Date.now() > hardDeadline;
+    },
+    hardDeadline,
+    100,
+  );
 }
 
 function countArrived(log: FiringLog, dueAt: ReadonlyMap<string, number>): number {
