@@ -79,6 +79,7 @@ describe('engine configuration', () => {
     const unparsable = await errorOf('{ schedule(');
     const unknownField = await errorOf('{ nope }');
     const badVariable = await errorOf('query($id: ID!) { schedule(id: $id) { id } }', {});
+    const ambiguous = await errorOf('query A { __typename } query B { __typename }');
 
     // Assess
     expect(unparsable).toMatchObject({ errorType: 'MalformedHttpRequestException' });
@@ -90,6 +91,10 @@ describe('engine configuration', () => {
     });
     expect(badVariable.errorType).toBe('ValidationError');
     expect(badVariable.message).toContain('$id');
+    expect(ambiguous).toMatchObject({
+      errorType: 'ValidationError',
+      message: 'The document holds several operations; give operationName to pick one',
+    });
     await engine.close();
   });
 });

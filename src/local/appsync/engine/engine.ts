@@ -61,9 +61,8 @@ function finish(result: ExecutionResult, appended: readonly AppSyncGraphQLError[
   return errors.length === 0 ? rest : { ...rest, errors };
 }
 
-function failure(message: string, errorType?: string): ExecutionResult {
-  const details = errorType === undefined ? {} : { errorType };
-  return { errors: [new AppSyncGraphQLError(new GraphQLError(message), details)] };
+function failure(message: string, errorType: string): ExecutionResult {
+  return { errors: [new AppSyncGraphQLError(new GraphQLError(message), { errorType })] };
 }
 
 async function readManifest(
@@ -100,9 +99,10 @@ function prepare(schema: GraphQLSchema, request: GraphqlRequest): Prepared | Exe
   if (errors.length > 0) return finish({ errors });
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (operation === null || operation === undefined) {
-    return failure(
-      `No operation named ${JSON.stringify(request.operationName ?? null)} in the document`,
-    );
+    const message = request.operationName
+      ? `No operation named ${JSON.stringify(request.operationName)} in the document`
+      : 'The document holds several operations; give operationName to pick one';
+    return failure(message, 'ValidationError');
   }
   return { document, operation };
 }
