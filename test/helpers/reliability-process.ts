@@ -21,6 +21,8 @@ export interface ChildStack extends ChildEndpoints {
   readonly process: ChildProcess;
   /** kill -9, then waits for the exit. */
   kill(): Promise<void>;
+  /** The tail of the child's stderr and how it exited, for failure messages. */
+  describe(): string;
 }
 
 /** Starts the local stack in a child process with `env` settings on top of this process's. */
@@ -49,6 +51,7 @@ export async function startChildStack(
   return {
     ...endpoints,
     process: child,
+    describe: () => `exit ${child.exitCode ?? child.signalCode ?? 'running'}; stderr: ${stderr}`,
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

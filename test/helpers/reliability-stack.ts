@@ -181,12 +181,24 @@ export async function createBurst(
   url: string,
   auth: Auth,
   dueTimes: readonly number[],
-  options: { concurrency?: number; attempts?: number; tokenPrefix?: string } = {},
+  options: {
+    concurrency?: number;
+    attempts?: number;
+    tokenPrefix?: string;
+    /** Moves each due time to at least this many ms after its create is sent. */
+    minLeadMs?: number;
+    /** Told the running count after each accepted create. */
+    onAccepted?: (count: number) => void;
+  } = {},
 ): Promise<BurstResult> {
   const result: BurstResult = { accepted: new Map(), failures: new Map(), retried: 0 };
   const prefix = options.tokenPrefix ?? `burst-${Date.now()}`;
   let retried = 0;
-  await mapLimit(dueTimes, options.concurrency ?? 16, async (dueAtMs, index) => {
+  await mapLimit(dueTimes, options.concurrency ?? 16, async (wantedMs, index) => {
+    const dueAtMs =
+      options.minLeadMs === undefined
+        ? wantedMs
+        : Math.max(wantedMs, Date.now() + options.minLeadMs);
     const input = {
       dueAt: new Date(dueAtMs).toISOString(),
       payload: JSON.stringify({ n: index }),
@@ -204,6 +216,7 @@ export async function createBurst(
       const created = reply.body.data?.['createSchedule'] as { id: string } | undefined;
       if (created) {
         result.accepted.set(created.id, dueAtMs);
+        options.onAccepted?.(result.accepted.size);
         return;
       }
       const kind = reply.body.errors?.[0]?.errorType ?? `HTTP ${reply.status}`;
