@@ -59,11 +59,17 @@ export interface LocalStack {
   mintToken(username: string, options?: { expiresInSeconds?: number }): Promise<string>;
   /** Runs one feeder pass over every shard now, and resolves when it is done. */
   runFeederPass(): Promise<void>;
-  /** Fired schedules seen by the dispatcher since start, newest last (for tests and benchmarks). */
+  /**
+   * Fired schedules announced since start, newest last (for tests and benchmarks); only the
+   * latest {@link MAX_FIRED_SAMPLES} (up to 10% more) are kept, so a long-running stack does not grow.
+   */
   readonly fired: readonly FiredSample[];
   /** Drains in-flight work and stops every server; safe to call twice. */
   stop(): Promise<void>;
 }
+
+/** How many fired samples {@link LocalStack.fired} keeps. */
+export const MAX_FIRED_SAMPLES = 100_000;
 
 interface Stoppable {
   readonly name: string;
@@ -127,7 +133,12 @@ function startFiring(
   fired: FiredSample[],
 ): FeederTimer {
   const { options, log, started } = ctx;
-  const firing = product.startFiring(target.graphqlUrl, (sample) => fired.push(sample));
+  const firing = product.startFiring(target.graphqlUrl, (sample) => {
+    // Trimmed in chunks so a busy stack does not shift the whole array on every event.
+    if (fired.push(sample) > MAX_FIRED_SAMPLES * 1.1) {
+      fired.splice(0, fired.length - MAX_FIRED_SAMPLES);
+    }
+  });
   const feeder = startFeederTimer({
     intervalMs: options.feederIntervalSeconds * 1000,
     runPass: firing.runFeederPass,
