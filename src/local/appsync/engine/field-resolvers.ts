@@ -127,7 +127,10 @@ function wireSubscription(
     let filter: SubscriptionFilterSpec | null = null;
     if (run !== undefined) {
       const outcome = await run(source, args, context, info);
-      settle({ ...outcome, data: outcome.data ?? true }, context, info);
+      // Any error from a subscription resolver refuses the subscription; null data does not.
+      if (outcome.errors.length > 0) {
+        settle({ ...outcome, data: null }, context, info);
+      }
       if (outcome.subscriptionFilter !== undefined && outcome.subscriptionFilter !== null) {
         filter = outcome.subscriptionFilter as SubscriptionFilterSpec;
         checkSubscriptionFilter(filter);
