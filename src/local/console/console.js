@@ -155,6 +155,11 @@ function subscribe() {
 async function start() {
   config = await (await fetch('/console-config.json')).json();
   $('create-form').addEventListener('submit', createSchedule);
+  // Typing in either field picks its mode, so "at" never silently schedules by delay.
+  const pick = (mode) => () => (document.querySelector(`input[value="${mode}"]`).checked = true);
+  $('delay').addEventListener('focus', pick('delay'));
+  $('due-at').addEventListener('focus', pick('due'));
+  $('due-at').value = new Date(Date.now() + 60_000).toISOString();
   $('refresh').addEventListener('click', () =>
     loadPending(false).catch((e) => showStatus(e.message, 'error')),
   );
