@@ -207,7 +207,7 @@ export async function createBurst(
     for (let attempt = 1; attempt <= (options.attempts ?? 3); attempt += 1) {
       if (attempt > 1) retried += 1;
       const reply = await postGraphql(url, CREATE_SCHEDULE, { input }, auth).catch(
-        (error: Error) => ({
+        (error: Error): GraphqlReply => ({
           status: 0,
           body: { errors: [{ errorType: error.message }] },
           raw: '',
