@@ -13,7 +13,11 @@ import { SchedulerEngine } from './constructs/scheduler-engine.js';
 import { SchedulerQueues } from './constructs/scheduler-queues.js';
 import { ScheduleTable } from './constructs/schedule-table.js';
 import { acceptFindings, type AcceptedFinding } from './nag-suppressions.js';
-import { checkManifestAgainstSchema, loadResolverManifest } from './resolver-manifest-loader.js';
+import {
+  checkManifestAgainstSchema,
+  loadResolverManifest,
+  type LoadedManifest,
+} from './resolver-manifest-loader.js';
 import { physicalName, resolveSchedulerConfig, type SchedulerConfig } from './scheduler-config.js';
 import type { HandlerSources, SchedulerStackProps } from './scheduler-stack-props.js';
 
@@ -46,10 +50,7 @@ export class SchedulerStack extends Stack {
     super(scope, id, props);
     const config = resolveSchedulerConfig(props);
     const schemaFile = path.join(PROJECT_ROOT, 'schema.graphql');
-    const loaded = loadResolverManifest(
-      props.resolverManifestDir ?? path.join(PROJECT_ROOT, RESOLVER_BUILD_DIR),
-    );
-    checkManifestAgainstSchema(loaded.manifest, readFileSync(schemaFile, 'utf8'));
+    const loaded = loadCheckedManifest(props.resolverManifestDir, schemaFile);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
     this.table = new ScheduleTable(this, 'Schedules', {
@@ -91,29 +92,26 @@ export class SchedulerStack extends Stack {
       logRetention,
     });
     this.alarms = new SchedulerAlarms(this, 'Alarms', {
+      ...alarmSettings(config),
       deadLetterQueues: this.queues.deadLetterQueues,
       delayQueue: this.queues.delayQueue,
       feeder: this.engine.feeder.function,
-      metricsNamespace: config.metricsNamespace,
-      serviceName: config.serviceName,
-      latenessP99AlarmMs: config.latenessP99AlarmMs,
-      oldestMessageAgeAlarmSeconds: config.oldestMessageAgeAlarmSeconds,
       alarmTopic: props.alarmTopic,
-      namePrefix: config.namePrefix,
     });
     this.addOutputs();
-    this.acceptedFindings = acceptFindings({
+    this.acceptedFindings = this.acceptNagFindings(props.userPoolId === undefined);
+  }
+
+  /** Acknowledges, with reasons, the cdk-nag findings of the resources above. */
+  private acceptNagFindings(createdUserPool: boolean): AcceptedFinding[] {
+    return acceptFindings({
       stack: this,
       table: this.table.table,
-      userPool: props.userPoolId === undefined ? this.api.userPool : undefined,
+      userPool: createdUserPool ? this.api.userPool : undefined,
       api: this.api.api,
       apiLogsRole: this.api.logsRole,
       apiResource: this.api.api.node.defaultChild as CfnResource,
-      tableUsers: [
-        this.engine.feeder,
-        this.engine.dispatcher,
-        this.resolvers.dataSources.get('schedules') ?? this.api.api,
-      ],
+      tableUsers: [this.engine.feeder, this.engine.dispatcher, ...this.resolvers.tableSources],
       tracedFunctions: [this.engine.trigger, this.engine.feeder, this.engine.dispatcher],
     });
   }
@@ -140,6 +138,24 @@ export class SchedulerStack extends Stack {
     );
     output('Region', this.region, 'Region of the API, for Amplify.configure');
   }
+}
+
+/** The resolver manifest, checked against the schema before anything is created. */
+function loadCheckedManifest(dir: string | undefined, schemaFile: string): LoadedManifest {
+  const loaded = loadResolverManifest(dir ?? path.join(PROJECT_ROOT, RESOLVER_BUILD_DIR));
+  checkManifestAgainstSchema(loaded.manifest, readFileSync(schemaFile, 'utf8'));
+  return loaded;
+}
+
+/** Names and thresholds of the alarms. */
+function alarmSettings(config: SchedulerConfig) {
+  return {
+    metricsNamespace: config.metricsNamespace,
+    serviceName: config.serviceName,
+    latenessP99AlarmMs: config.latenessP99AlarmMs,
+    oldestMessageAgeAlarmSeconds: config.oldestMessageAgeAlarmSeconds,
+    namePrefix: config.namePrefix,
+  };
 }
 
 /** ctx.env of the resolvers: the delay queue and every setting they validate against. */

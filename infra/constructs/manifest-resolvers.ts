@@ -33,6 +33,8 @@ export class ManifestResolvers extends Construct {
   readonly dataSources = new Map<string, BaseDataSource>();
   readonly functions = new Map<string, AppsyncFunction>();
   readonly resolvers: Resolver[] = [];
+  /** The data sources backed by the table, whose roles may read and write it. */
+  readonly tableSources: BaseDataSource[] = [];
 
   constructor(
     scope: Construct,
@@ -51,8 +53,13 @@ export class ManifestResolvers extends Construct {
   private addDataSource(entry: DataSourceEntry): BaseDataSource {
     const { api } = this.props;
     switch (entry.type) {
-      case 'AMAZON_DYNAMODB':
-        return api.addDynamoDbDataSource(entry.name, this.props.table, { name: entry.name });
+      case 'AMAZON_DYNAMODB': {
+        const source = api.addDynamoDbDataSource(entry.name, this.props.table, {
+          name: entry.name,
+        });
+        this.tableSources.push(source);
+        return source;
+      }
       case 'HTTP': {
         const region = Stack.of(this).region;
         const source = api.addHttpDataSource(entry.name, `https://sqs.${region}.amazonaws.com`, {

@@ -61,7 +61,7 @@ export class SchedulerAlarms extends Construct {
     this.add('DelayQueueAge', {
       alarmName: name('delay-queue-age'),
       alarmDescription:
-        'The oldest delay-queue message is older than a delay plus processing allow: the dispatcher is behind.',
+        'The oldest delay-queue message has waited longer than the longest SQS delay (900 s) plus processing: the dispatcher is behind.',
       metric: props.delayQueue.metricApproximateAgeOfOldestMessage({
         period: Duration.minutes(1),
         statistic: 'Maximum',
