@@ -70,6 +70,7 @@ export class SchedulerStack extends Stack {
       schemaFile,
       apiName: physicalName(config, 'api'),
       userPoolId: props.userPoolId,
+      userPoolName: physicalName(config, 'users'),
       apiKeyExpiresInDays: config.apiKeyExpiresInDays,
       fieldLogLevel: props.fieldLogLevel ?? FieldLogLevel.ERROR,
       verboseLogs: props.verboseApiLogs ?? false,

@@ -19,6 +19,8 @@ export interface SchedulerApiProps {
   readonly apiName?: string;
   /** Import this user pool instead of creating one. @default a new user pool */
   readonly userPoolId?: string;
+  /** Name of the created user pool. @default a generated name */
+  readonly userPoolName?: string;
   /** @default no API key */
   readonly apiKeyExpiresInDays?: number;
   readonly fieldLogLevel: FieldLogLevel;
@@ -42,7 +44,7 @@ export class SchedulerApi extends Construct {
     super(scope, id);
     this.userPool =
       props.userPoolId === undefined
-        ? createUserPool(this, props.apiName)
+        ? createUserPool(this, props.userPoolName)
         : UserPool.fromUserPoolId(this, 'UserPool', props.userPoolId);
     this.userPoolClient = new UserPoolClient(this, 'WebClient', {
       userPool: this.userPool,
