@@ -154,6 +154,19 @@ function recordReport(
   logger.info('feeder run finished', { ...report });
 }
 
+function skippedReport(shard: number): FeederReport {
+  return {
+    ...NO_COUNTS,
+    shard,
+    skipped: true,
+    complete: false,
+    bucketsRead: 0,
+    swept: 0,
+    watermark: null,
+    durationMs: 0,
+  };
+}
+
 /** Builds a feeder over the deps' clients; the handler and the local stack share it. */
 export function createFeeder(deps: FeederDeps): Feeder {
   const { logger, metrics } = observabilityOf(deps, 'feeder');
@@ -180,16 +193,7 @@ export function createFeeder(deps: FeederDeps): Feeder {
     if (!(await state.acquireLease(shard, holder, startMs, leaseExpiresMs))) {
       metrics.count(MetricName.feederLeaseBusy);
       logger.info('feeder run skipped: another run holds the shard lease', { shard });
-      return {
-        ...NO_COUNTS,
-        shard,
-        skipped: true,
-        complete: false,
-        bucketsRead: 0,
-        swept: 0,
-        watermark: null,
-        durationMs: 0,
-      };
+      return skippedReport(shard);
     }
     try {
       const run: RunContext = { deps, store, queue, logger, clock, timeLeftMs };

@@ -90,6 +90,90 @@ function flakySink(inner: FiredEventSink): FiredEventSink & { failures: number }
   return sink;
 }
 
+/** Receive, delete, drain and depth helpers over one SQS client. */
+function queueHelpers(sqs: SQSClient, delayQueueUrl: string) {
+  const remove = async (queueUrl: string, messages: readonly Message[]) => {
+    if (messages.length === 0) return;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
+    );
+  };
+  const receiveFrom = async (queueUrl: string, waitSeconds: number) =>
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      )
+    ).Messages ?? [];
+  const drain = async (queueUrl: string) => {
+    const all: Message[] = [];
+    for (;;) {
+      const batch = await receiveFrom(queueUrl, 0);
+      if (batch.length === 0) return all;
+      all.push(...batch);
+      await remove(queueUrl, batch);
+    }
+  };
+  const depth = async (queueUrl: string) => {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+    );
+  };
+  return {
+    receive: (waitSeconds = 0) => receiveFrom(delayQueueUrl, waitSeconds),
+    remove,
+    drain,
+    depth,
+  };
+}
+
+/** Receive-dispatch loops and a feeder loop, until `done` or the timeout. */
+async function runPump(
+  options: PumpOptions,
+  engine: {
+    receive: (waitSeconds: number) => Promise<Message[]>;
+    dispatchMessages: (messages: readonly Message[]) => Promise<SQSBatchResponse>;
+    feeder: Feeder;
+  },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let finished = false;
+  const running = () => !finished && Date.now() < deadline;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const poller = async () => {
+    while (running()) {
+      const messages = await engine.receive(1);
+      if (messages.length > 0) await engine.dispatchMessages(messages);
+    }
+  };
+  const feederLoop = async () => {
+    while (options.feederEveryMs !== undefined && running()) {
+      await engine.feeder.runAllShards();
+      await pause(options.feederEveryMs);
+    }
+  };
+  const watcher = async () => {
+    while (running()) {
+      if (await options.done()) finished = true;
+      else await pause(50);
+    }
+  };
+  const pollers = Array.from({ length: options.pollers ?? 8 }, poller);
+  await Promise.all([...pollers, feederLoop(), watcher()]);
+}
+
 /** Starts services, recorder and the engine with ENGINE_TEST_ENV plus `env`. */
 export async function startEngineHarness(
   options: {
@@ -119,95 +203,23 @@ export async function startEngineHarness(
   };
   const dispatch = makeDispatcherHandler(dispatcherDeps);
   const feeder = createFeeder(feederDeps);
-  const queue = { queueArn: queueArnFromUrl(services.delayQueueUrl), region: 'us-east-1' };
+  const delayQueue = {
+    queueArn: queueArnFromUrl(services.delayQueueUrl),
+    region: 'us-east-1',
+  };
 
-  const receive = async (waitSeconds = 0) =>
-    (
-      await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: services.delayQueueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: waitSeconds,
-          MessageSystemAttributeNames: ['All'],
-        }),
-      )
-    ).Messages ?? [];
-
+  const queues = queueHelpers(sqs, services.delayQueueUrl);
   const dispatchMessages = async (messages: readonly Message[]) => {
-    const response = await dispatch(sqsEventFromMessages(messages, queue));
+    const response = await dispatch(sqsEventFromMessages(messages, delayQueue));
     const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-    if (done.length > 0) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: services.delayQueueUrl,
-          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-        }),
-      );
-    }
+    await queues.remove(
+      services.delayQueueUrl,
+      messages.filter((m) => !failed.has(m.MessageId ?? '')),
+    );
     return response;
   };
-
-  const pump = async (pumpOptions: PumpOptions) => {
-    const deadline = Date.now() + pumpOptions.timeoutMs;
-    let finished = false;
-    const running = () => !finished && Date.now() < deadline;
-    const poller = async () => {
-      while (running()) {
-        const messages = await receive(1);
-        if (messages.length > 0) await dispatchMessages(messages);
-      }
-    };
-    const feederLoop = async () => {
-      while (pumpOptions.feederEveryMs !== undefined && running()) {
-        await feeder.runAllShards();
-        await new Promise((resolve) => setTimeout(resolve, pumpOptions.feederEveryMs));
-      }
-    };
-    const watcher = async () => {
-      while (running()) {
-        if (await pumpOptions.done()) finished = true;
-        else await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    const pollers = Array.from({ length: pumpOptions.pollers ?? 8 }, poller);
-    await Promise.all([...pollers, feederLoop(), watcher()]);
-  };
-
-  const drain = async (queueUrl: string) => {
-    const all: Message[] = [];
-    for (;;) {
-      const batch =
-        (
-          await sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: queueUrl,
-              MaxNumberOfMessages: 10,
-              WaitTimeSeconds: 0,
-            }),
-          )
-        ).Messages ?? [];
-      if (batch.length === 0) return all;
-      all.push(...batch);
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-        }),
-      );
-    }
-  };
-
-  const depth = async (queueUrl: string) => {
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
-    );
-    return (
-      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-    );
-  };
+  const pump = (pumpOptions: PumpOptions) =>
+    runPump(pumpOptions, { receive: queues.receive, dispatchMessages, feeder });
 
   return {
     services,
@@ -229,11 +241,11 @@ export async function startEngineHarness(
     failNextOutput: (count) => {
       output.failures = count;
     },
-    receive,
+    receive: queues.receive,
     dispatchMessages,
     pump,
-    drain,
-    depth,
+    drain: queues.drain,
+    depth: queues.depth,
     stop: async () => {
       dynamo.destroy();
       sqs.destroy();
