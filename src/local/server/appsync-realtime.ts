@@ -72,8 +72,12 @@ class RealtimeConnection {
     private readonly connectionCaller: Promise<Caller>,
   ) {
     connectionCaller.catch(() => undefined);
-    socket.on('message', (data) => void this.onMessage(String(data)));
+    socket.on('message', (data) => {
+      this.onMessage(String(data)).catch((error: unknown) => this.fail(error));
+    });
     socket.on('close', () => this.close());
+    // A broken frame or reset must end this connection only, never the process.
+    socket.on('error', () => socket.terminate());
   }
 
   private send(message: unknown): void {
@@ -159,9 +163,20 @@ class RealtimeConnection {
   }
 
   private async forward(id: string, subscription: Subscription): Promise<void> {
-    for await (const result of subscription) {
-      this.send({ type: 'data', id, payload: toAppSyncResult(result) });
+    try {
+      for await (const result of subscription) {
+        this.send({ type: 'data', id, payload: toAppSyncResult(result) });
+      }
+    } catch (error) {
+      this.sendError(id, 'InternalFailure', (error as Error).message);
+    } finally {
+      if (this.subscriptions.get(id) === subscription) this.subscriptions.delete(id);
     }
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.send({ type: 'error', payload: errorPayload('InternalFailure', message) });
   }
 
   private sendError(id: string, errorType: string, message: string): void {
