@@ -103,7 +103,9 @@ export const burstScenario: Scenario = {
       },
       notes:
         ours.createdAfterDue > 0
-          ? [`${ours.createdAfterDue} schedules were created after their due time`]
+          ? [
+              `${ours.createdAfterDue} schedules were created after their due time: left out of the lateness figures, counted for lost and duplicated`,
+            ]
           : [],
     });
   },

@@ -70,7 +70,7 @@ export const spreadScenario: Scenario = {
         notes:
           run.createdAfterDue > 0
             ? [
-                `${run.createdAfterDue} schedules were created after their due time (creation fell behind)`,
+                `${run.createdAfterDue} schedules were created after their due time (creation fell behind): left out of the lateness figures, counted for lost and duplicated`,
               ]
             : [],
       });
