@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,6 +48,15 @@ function synthChecked(outdir: string, manifestDir: string, options: CheckedOptio
   return { stack, synth, reportFile };
 }
 
+/** Stand-ins for the resource names CloudFormation fills in, so the modules can start. */
+const HANDLER_ENV = {
+  TABLE_NAME: 'schedules',
+  DELAY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/delay',
+  OUTPUT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/output',
+  APPSYNC_GRAPHQL_URL: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql',
+  FEEDER_FUNCTION_NAME: 'feeder',
+};
+
 const scratch = mkdtempSync(path.join(tmpdir(), 'infra-synth-'));
 const manifestDir = path.join(scratch, 'resolvers');
 let manifest: ResolverManifest;
@@ -82,19 +92,37 @@ describe('the production synth (real resolvers and handlers, bundled offline)', 
     }
   });
 
-  it('bundles each handler into an ES module asset', () => {
+  it('bundles each handler into an ES module that loads and exports handler', () => {
     // Act
     const functions = Object.values(
       Template.fromStack(stack).findResources('AWS::Lambda::Function'),
     ).filter((fn) => fn.Properties?.Environment !== undefined);
     // Assess
     expect(functions).toHaveLength(3);
-    for (const fn of functions) {
+    const bundles = functions.map((fn) => {
       const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
-      const bundle = path.join(scratch, 'out', `asset.${hash}`, 'index.mjs');
+      return path.join(scratch, 'out', `asset.${hash}`, 'index.mjs');
+    });
+    for (const bundle of bundles) {
       expect(existsSync(bundle), bundle).toBe(true);
-      expect(readFileSync(bundle, 'utf8')).toMatch(/export\s*\{[^}]*handler/);
     }
+    // A fresh Node.js process, as Lambda starts one, with the environment the stack sets.
+    const types = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const files = ${JSON.stringify(bundles)};
+         const kinds = [];
+         for (const file of files) kinds.push(typeof (await import(file)).handler);
+         process.stdout.write(kinds.join(','));`,
+      ],
+      {
+        env: { PATH: process.env['PATH'], AWS_REGION: 'eu-west-1', ...HANDLER_ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ).toString();
+    expect(types).toBe('function,function,function');
   });
 
   it('deploys a resolver for every manifest entry of the real build', () => {
