@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -86,6 +87,8 @@ function isAbort(error: unknown): boolean {
  */
 export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSource {
   const abort = new AbortController();
+  // Every poller's in-flight receive listens on this one signal.
+  setMaxListeners((options.pollers ?? 4) + 10, abort.signal);
   const report = options.onError ?? (() => undefined);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
