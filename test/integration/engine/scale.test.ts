@@ -74,7 +74,7 @@ describe('10,000 schedules over 3 shards (dynalite, fauxqs; AppSync replaced by 
       done: () => firedCount(harness) >= TOTAL,
       timeoutMs: 270_000,
       pollers: 8,
-      feederEveryMs: 20_000,
+      feederEveryMs: 60_000,
     });
     const finished = Date.now();
 
