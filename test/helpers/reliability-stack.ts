@@ -171,6 +171,8 @@ export interface BurstResult {
   readonly failures: Map<string, number>;
   /** Creates that needed more than one attempt. */
   readonly retried: number;
+  /** One error message per errorType, for failure reports. */
+  readonly samples: Map<string, string>;
 }
 
 /**
@@ -191,7 +193,12 @@ export async function createBurst(
     onAccepted?: (count: number) => void;
   } = {},
 ): Promise<BurstResult> {
-  const result: BurstResult = { accepted: new Map(), failures: new Map(), retried: 0 };
+  const result: BurstResult = {
+    accepted: new Map(),
+    failures: new Map(),
+    retried: 0,
+    samples: new Map(),
+  };
   const prefix = options.tokenPrefix ?? `burst-${Date.now()}`;
   let retried = 0;
   await mapLimit(dueTimes, options.concurrency ?? 16, async (wantedMs, index) => {
@@ -221,6 +228,8 @@ export async function createBurst(
       }
       const kind = reply.body.errors?.[0]?.errorType ?? `HTTP ${reply.status}`;
       result.failures.set(kind, (result.failures.get(kind) ?? 0) + 1);
+      if (!result.samples.has(kind))
+        result.samples.set(kind, reply.body.errors?.[0]?.message ?? '');
     }
   });
   return { ...result, retried };

@@ -50,7 +50,7 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
   it('delivers every accepted schedule, counting duplicates', { timeout: 900_000 }, async () => {
     // Prepare
     // Creates are slow under faults on a shared machine; minLeadMs keeps every due time ahead.
-    const start = Date.now() + 5_000;
+    const start = Date.now() + 5_000 + SCHEDULES * 25;
     const spreadMs = Math.max(15_000, SCHEDULES * 4);
     const dueTimes = Array.from(
       { length: SCHEDULES },
@@ -91,6 +91,7 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
         accepted: burst.accepted.size,
         createFailures: Object.fromEntries(burst.failures),
         createRetries: burst.retried,
+        failureSamples: Object.fromEntries(burst.samples),
         createMs,
         delivered: deliveries.counts.size,
         missing: missing.length,
