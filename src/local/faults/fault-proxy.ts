@@ -132,6 +132,121 @@ function answer(res: ServerResponse, canned: CannedResponse): void {
   res.end(canned.body);
 }
 
+/** The proxy's mutable state: switch, rates, draws and counters. */
+class FaultState {
+  enabled: boolean;
+  rates: FaultRates;
+  readonly random: () => number;
+  readonly counts = { requests: 0, forwarded: 0 };
+  readonly injected: Record<FaultKind, number> = {
+    throttle: 0,
+    serverError: 0,
+    drop: 0,
+    dropResponse: 0,
+    delay: 0,
+  };
+  readonly failuresByService: Record<string, number> = {};
+
+  constructor(options: FaultProxyOptions) {
+    this.enabled = options.enabled ?? true;
+    this.rates = checkRates(options.rates ?? {});
+    this.random = seededRandom(options.seed ?? 1);
+  }
+
+  /** Draws this request's fate and counts it. */
+  draw(service: string): Decision {
+    this.counts.requests += 1;
+    const decision: Decision = this.enabled ? decide(this.rates, this.random()) : 'pass';
+    if (decision !== 'pass') {
+      this.injected[decision] += 1;
+      this.failuresByService[service] = (this.failuresByService[service] ?? 0) + 1;
+    }
+    return decision;
+  }
+
+  /** How long to hold a forwarded request, counting it when it is held at all. */
+  delayFor(): number {
+    const delayMs = this.rates.delayMs ?? 0;
+    if (!this.enabled || delayMs === 0 || this.random() >= (this.rates.delay ?? 1)) return 0;
+    this.injected.delay += 1;
+    return Math.round(this.random() * delayMs);
+  }
+
+  failureRate(): number {
+    const { throttle, serverError, drop, dropResponse } = this.injected;
+    const failures = throttle + serverError + drop + dropResponse;
+    return this.counts.requests === 0 ? 0 : failures / this.counts.requests;
+  }
+
+  stats(): FaultStats {
+    return {
+      ...this.counts,
+      injected: { ...this.injected },
+      failuresByService: { ...this.failuresByService },
+    };
+  }
+}
+
+/** Pipes a request to the target; with `loseResponse` the answer is read and the client cut off. */
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  agent: Agent,
+  loseResponse: boolean,
+): void {
+  const upstream = httpRequest(
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: target.host },
+      agent,
+    },
+    (upstreamRes) => {
+      if (loseResponse) {
+        upstreamRes.resume();
+        upstreamRes.once('end', () => req.socket.destroy());
+        return;
+      }
+      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+      upstreamRes.pipe(res);
+    },
+  );
+  upstream.on('error', () => req.socket.destroy());
+  req.pipe(upstream);
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: FaultState,
+  target: URL,
+  agent: Agent,
+): Promise<void> {
+  const service = serviceOf(req.headers['x-amz-target'] as string | undefined);
+  const decision = state.draw(service);
+  if (decision === 'drop') {
+    req.socket.destroy();
+    return;
+  }
+  if (decision === 'throttle' || decision === 'serverError') {
+    req.resume();
+    answer(
+      res,
+      decision === 'throttle'
+        ? throttleResponse(service, state.random())
+        : serverErrorResponse(service),
+    );
+    return;
+  }
+  const delayMs = state.delayFor();
+  if (delayMs > 0) await sleep(delayMs);
+  state.counts.forwarded += 1;
+  forward(req, res, target, agent, decision === 'dropResponse');
+}
+
 /**
  * Starts an HTTP proxy in front of dynalite or fauxqs that injects faults at the configured rates:
  * throttling and server errors in the service's own error shape (so the SDK's retries run),
@@ -140,75 +255,9 @@ function answer(res: ServerResponse, canned: CannedResponse): void {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const random = seededRandom(options.seed ?? 1);
-  let rates = checkRates(options.rates ?? {});
-  let enabled = options.enabled ?? true;
-  const counts = { requests: 0, forwarded: 0 };
-  const injected: Record<FaultKind, number> = {
-    throttle: 0,
-    serverError: 0,
-    drop: 0,
-    dropResponse: 0,
-    delay: 0,
-  };
-  const failuresByService: Record<string, number> = {};
-
-  const forward = (req: IncomingMessage, res: ServerResponse, loseResponse: boolean) => {
-    counts.forwarded += 1;
-    const upstream = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host },
-        agent,
-      },
-      (upstreamRes) => {
-        if (loseResponse) {
-          upstreamRes.resume();
-          upstreamRes.once('end', () => req.socket.destroy());
-          return;
-        }
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    upstream.on('error', () => req.socket.destroy());
-    req.pipe(upstream);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    counts.requests += 1;
-    const decision: Decision = enabled ? decide(rates, random()) : 'pass';
-    const service = serviceOf(req.headers['x-amz-target'] as string | undefined);
-    if (decision !== 'pass') {
-      injected[decision] += 1;
-      failuresByService[service] = (failuresByService[service] ?? 0) + 1;
-    }
-    if (decision === 'drop') {
-      req.socket.destroy();
-      return;
-    }
-    if (decision === 'throttle' || decision === 'serverError') {
-      req.resume();
-      const canned =
-        decision === 'throttle'
-          ? throttleResponse(service, random())
-          : serverErrorResponse(service);
-      answer(res, canned);
-      return;
-    }
-    const delayMs = rates.delayMs ?? 0;
-    if (enabled && delayMs > 0 && random() < (rates.delay ?? 1)) {
-      injected.delay += 1;
-      await sleep(Math.round(random() * delayMs));
-    }
-    forward(req, res, decision === 'dropResponse');
-  };
-
+  const state = new FaultState(options);
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => req.socket.destroy());
+    handle(req, res, state, target, agent).catch(() => req.socket.destroy());
   });
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
@@ -216,27 +265,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stats: () => ({
-      ...counts,
-      injected: { ...injected },
-      failuresByService: { ...failuresByService },
-    }),
-    failureRate: () => {
-      const failures =
-        injected.throttle + injected.serverError + injected.drop + injected.dropResponse;
-      return counts.requests === 0 ? 0 : failures / counts.requests;
-    },
+    stats: () => state.stats(),
+    failureRate: () => state.failureRate(),
     enable: () => {
-      enabled = true;
+      state.enabled = true;
     },
     disable: () => {
-      enabled = false;
+      state.enabled = false;
     },
     get enabled() {
-      return enabled;
+      return state.enabled;
     },
     setRates: (next) => {
-      rates = checkRates(next);
+      state.rates = checkRates(next);
     },
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -199,7 +199,7 @@ export function checkQueryLimits(
   } catch (error) {
     // graphql-js aborts with "Document contains more than N tokens" (spelled "more that" in v16).
     return /contains more th\w+ \d+ tokens/.test((error as Error).message)
-      ? [limitError('The query token count', limits.maxTokens, limits.maxTokens + 1)]
+      ? [limitError('The query token count', limits.maxTokens, `more than ${limits.maxTokens}`)]
       : [];
   }
   const literals: string[] = [];
