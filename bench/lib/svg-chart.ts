@@ -43,7 +43,7 @@ function cdfPath(
 function axes(xMax: number, xMin: number, xOf: (v: number) => number, yOf: (f: number) => number) {
   const parts: string[] = [];
   const bottom = HEIGHT - MARGIN.bottom;
-  for (const fraction of [0, 0.25, 0.5, 0.75, 0.9, 0.99, 1]) {
+  for (const fraction of [0, 0.25, 0.5, 0.75, 0.9, 1]) {
     const y = yOf(fraction).toFixed(1);
     parts.push(
       `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
