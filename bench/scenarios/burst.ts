@@ -28,11 +28,14 @@ async function runOurs(context: ScenarioContext, count: number) {
   }
 }
 
-async function runPeer(context: ScenarioContext, count: number, leadMs: number) {
+/** Adds per second the peer is assumed to sustain at least, to give it its own lead time. */
+const PEER_MIN_ADDS_PER_SECOND = 1000;
+
+async function runPeer(context: ScenarioContext, count: number) {
   if (!context.peer) return undefined;
   context.progress.phase('peer: BullMQ delayed jobs on redis-server');
   const redis = await context.redis();
-  const dueAtMs = Date.now() + leadMs;
+  const dueAtMs = Date.now() + leadMsFor(count, PEER_MIN_ADDS_PER_SECOND);
   return runPeerBurst(redis, {
     count,
     concurrency: context.concurrency,
@@ -50,7 +53,7 @@ export const burstScenario: Scenario = {
     const startedAtMs = Date.now();
     const count = context.n ?? (context.quick ? 50 : 1000);
     const ours = await runOurs(context, count);
-    const peer = await runPeer(context, count, ours.leadMs);
+    const peer = await runPeer(context, count);
     const target = count <= 1000 ? '<= 200' : count <= 10_000 ? '<= 2000' : undefined;
     return buildResult({
       scenario: `burst-${count}`,
