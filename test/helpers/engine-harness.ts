@@ -159,9 +159,13 @@ async function runPump(
     }
   };
   const feederLoop = async () => {
+    let nextRun = Date.now();
     while (options.feederEveryMs !== undefined && running()) {
-      await engine.feeder.runAllShards();
-      await pause(options.feederEveryMs);
+      if (Date.now() >= nextRun) {
+        nextRun = Date.now() + options.feederEveryMs;
+        await engine.feeder.runAllShards();
+      }
+      await pause(50);
     }
   };
   const watcher = async () => {

@@ -53,6 +53,7 @@ describe('feeder over dynalite and fauxqs (AppSync replaced by a local SigV4-ver
     const lateness = fired.map((e) => e.latenessMs);
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
     expect(percentiles(lateness).max).toBeLessThan(3000);
+    console.info('far path via the feeder: lateness (ms)', percentiles(lateness));
     expect((await readSchedule(harness.target, later!))?.status).toBe(Status.pending);
     const stored = await readSchedule(harness.target, first!);
     expect(stored).toMatchObject({ status: Status.fired, sendCount: 1 });
