@@ -151,6 +151,10 @@ describe(`bad-input corpus of ${CORPUS_SIZE} hostile requests over HTTP`, () => 
         ),
       ).toEqual({});
       expect(new Set(stored)).toEqual(accepted);
+      const danglingTokens = items.filter(
+        (item) => String(item['pk']).startsWith('t#') && !accepted.has(String(item['scheduleId'])),
+      );
+      expect(danglingTokens).toEqual([]);
       expect(healthy.body.errors).toBeUndefined();
     },
   );
