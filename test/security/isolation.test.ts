@@ -223,6 +223,37 @@ describe('owner isolation and refused callers', () => {
     expect(Object.fromEntries(replies)).toEqual(expected);
   });
 
+  it('refuses a subscription over graphql-ws with an expired or forged token', async () => {
+    // Prepare
+    const expired = await stack.mintToken('alice', { expiresInSeconds: -60 });
+    const forged = `${alice.slice(0, -6)}AAAAAA`;
+    // Act
+    const outcomes = await Promise.all(
+      [expired, forged].map(
+        (token) =>
+          new Promise<string>((resolve) => {
+            const client = createClient({
+              url: stack.graphqlUrl.replace(/^http/, 'ws'),
+              webSocketImpl: WebSocket,
+              connectionParams: { Authorization: token },
+              retryAttempts: 0,
+              on: { closed: (event) => resolve(`closed ${(event as { code: number }).code}`) },
+            });
+            client.subscribe(
+              { query: ON_FIRED },
+              {
+                next: () => resolve('event'),
+                error: () => undefined,
+                complete: () => undefined,
+              },
+            );
+          }),
+      ),
+    );
+    // Assess: graphql-ws closes with 4403 Forbidden when onConnect refuses
+    expect(outcomes).toEqual(['closed 4403', 'closed 4403']);
+  });
+
   it('refuses SigV4 requests signed with the wrong secret, over a changed body, or too long ago', async () => {
     // Prepare
     const body = JSON.stringify({
