@@ -24,7 +24,7 @@ export function runLog(results: readonly ScenarioResult[]): string {
   return results
     .map(
       (result) =>
-        `- ${result.scenario}: ${result.startedAt.slice(0, 16)}Z, ${Math.round(result.durationMs / 1000)} s, load ${result.machine.loadAtStart.join(' / ')} (${result.machine.cpus} x ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node})`,
+        `- ${result.scenario}: ${result.startedAt.slice(0, 16)}Z, ${Math.round(result.durationMs / 1000)} s, load ${result.machine.loadAtStart.join(' / ')} at start, ${(result.machine.loadAtEnd ?? []).join(' / ') || 'n/a'} at end (${result.machine.cpus} x ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node})`,
     )
     .join('\n');
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createProgress } from './lib/progress.js';
 import { ensureRedisInstalled, startRedisServer, type RedisServer } from './lib/redis-server.js';
-import { writeResult, type ScenarioResult } from './lib/result.js';
+import { describeMachine, writeResult, type ScenarioResult } from './lib/result.js';
 import { summaryTable } from './lib/table.js';
 import { burstScenario } from './scenarios/burst.js';
 import { costScenario } from './scenarios/cost.js';
@@ -62,7 +62,8 @@ export async function runBench(options: BenchOptions): Promise<ScenarioResult[]>
   try {
     for (const scenario of scenarios) {
       const progress = createProgress(scenario.name, options.showProgress ?? true);
-      const result = await scenario.run({
+      const loadAtStart = describeMachine().loadAtStart;
+      const finished = await scenario.run({
         n: options.n,
         durationSeconds: options.durationSeconds,
         quick: options.quick,
@@ -76,6 +77,10 @@ export async function runBench(options: BenchOptions): Promise<ScenarioResult[]>
           return redis;
         },
       });
+      const result: ScenarioResult = {
+        ...finished,
+        machine: { ...finished.machine, loadAtStart, loadAtEnd: finished.machine.loadAtStart },
+      };
       const name = options.quick ? `${result.scenario}.quick` : result.scenario;
       const written = await writeResult(options.resultsDir ?? DEFAULT_RESULTS_DIR, name, result);
       progress.note(`wrote ${written.join(', ')}`);

@@ -23,6 +23,8 @@ export interface MachineInfo {
   readonly platform: string;
   /** 1, 5 and 15 minute load averages when the scenario started. */
   readonly loadAtStart: readonly number[];
+  /** The same when it ended. */
+  readonly loadAtEnd?: readonly number[];
 }
 
 /** Everything one scenario run measured; written as JSON to bench/results/. */
