@@ -5,7 +5,7 @@ function formatNumber(value: number | undefined): string {
   if (!Number.isFinite(value)) return 'n/a';
   if (Math.abs(value) >= 100 || Number.isInteger(value))
     return Math.round(value).toLocaleString('en-US');
-  return value.toFixed(2);
+  return Math.abs(value) >= 1 ? value.toFixed(2) : String(Number(value.toPrecision(2)));
 }
 
 /** Renders rows as a GitHub-flavoured Markdown table with right-aligned numbers. */
