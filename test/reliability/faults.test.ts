@@ -8,6 +8,7 @@ import {
   mapLimit,
   percentile,
   postGraphql,
+  scanTable,
 } from '../helpers/reliability-stack.js';
 
 const FULL = process.env['RELIABILITY_FULL'] === '1';
@@ -115,6 +116,11 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
       let duplicates = 0;
       for (const [id, count] of deliveries.counts)
         duplicates += count - 1 + (extra.counts.get(id) ?? 0);
+      const items =
+        missing.length === 0 ? [] : await scanTable(stack.dynamoEndpoint, stack.tableName);
+      const missingItems = items
+        .filter((item) => missing.includes(String(item['id'])))
+        .map((item) => ({ id: item['id'], status: item['status'], dueAt: item['dueAt'] }));
       const lateness = stack.fired.map((sample) => sample.latenessMs);
       const stats = proxies.map((proxy) => proxy.stats());
       const calls = stats.reduce((sum, s) => sum + s.requests, 0);
@@ -134,6 +140,7 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
           firedAfterCancel: firedAfterCancel.length,
           delivered: deliveries.counts.size,
           missing: missing.length,
+          missingItems: missingItems.slice(0, 10),
           duplicates,
           calls,
           injectedFailureRate: Number((failed / calls).toFixed(4)),
