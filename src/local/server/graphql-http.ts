@@ -18,7 +18,12 @@ export interface GraphqlHttpDeps {
 }
 
 class BadRequestError extends Error {
-  override readonly name = 'BadRequestError';
+  override readonly name: string = 'BadRequestError';
+}
+
+/** The body outgrew the limit while it was still arriving: the rest of it is left unread. */
+class BodyTooLargeError extends BadRequestError {
+  override readonly name = 'BodyTooLargeError';
 }
 
 /** CORS headers so browser clients on other origins (Amplify apps) can call the endpoint. */
@@ -36,7 +41,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES)
-      throw new BadRequestError(`body larger than ${MAX_BODY_BYTES} bytes`);
+      throw new BodyTooLargeError(`body larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -61,8 +66,17 @@ function parseRequest(body: string): GraphqlRequest {
 }
 
 /** Writes a JSON response with the CORS headers. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8' });
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -95,7 +109,10 @@ export async function handleGraphqlPost(
     if (error instanceof UnauthorizedError) {
       sendJson(res, 401, singleError(error.errorType, error.message));
     } else if (error instanceof BadRequestError) {
-      sendJson(res, 400, singleError('MalformedHttpRequestException', error.message));
+      // Unread body bytes would corrupt the next request on a kept-alive connection.
+      const close: Record<string, string> =
+        error instanceof BodyTooLargeError ? { connection: 'close' } : {};
+      sendJson(res, 400, singleError('MalformedHttpRequestException', error.message), close);
     } else {
       sendJson(res, 500, singleError('InternalFailure', (error as Error).message));
     }
