@@ -1,13 +1,11 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createDynamoClient, createSqsClient } from '../aws/clients.js';
 import { scheduleTableDefinition } from '../aws/table.js';
@@ -46,28 +44,91 @@ export interface LocalSqs {
   stop(): Promise<void>;
 }
 
+/*
+ * dynalite runs in a worker thread: its request parsing, validation and LevelDB writes otherwise
+ * share one event loop with the GraphQL endpoint, the resolvers and the dispatcher, and under a
+ * burst every claim write queued behind them. A thread (not a child process) dies with the process
+ * on kill -9, so nothing is left holding the LevelDB lock.
+ */
+const DYNALITE_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.dynalitePath);
+const server = dynalite(workerData.options);
+server.on('error', (error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
+server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', () => {
+  server.close((error) => {
+    parentPort.postMessage({ stopped: true, error: error ? String(error.stack || error) : undefined });
+    parentPort.close();
+  });
+});
+`;
+
+type ThreadMessage =
+  | { readonly port: number }
+  | { readonly error: string }
+  | { readonly stopped: true; readonly error?: string };
+
+function nextMessage(worker: Worker): Promise<ThreadMessage> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) =>
+      reject(new Error(`dynalite thread exited with code ${code} before answering`));
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+    worker.once('message', (message: ThreadMessage) => {
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      resolve(message);
+    });
+  });
+}
+
 /**
- * Starts dynalite on `port` (0 picks a free one). With `dataDir` the tables persist in LevelDB
- * there; without it they live in memory.
+ * Starts dynalite on `port` (0 picks a free one), in its own worker thread. With `dataDir` the
+ * tables persist in LevelDB there; without it they live in memory. stop() closes the server and
+ * its database, then ends the thread.
  */
 export async function startLocalDynamo(
   options: { port?: number; dataDir?: string } = {},
 ): Promise<LocalDynamo> {
-  const server: Server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
+  const worker = new Worker(DYNALITE_THREAD, {
+    eval: true,
+    workerData: {
+      dynalitePath: createRequire(import.meta.url).resolve('dynalite'),
+      port: options.port ?? 0,
+      options: {
+        createTableMs: 0,
+        deleteTableMs: 0,
+        updateTableMs: 0,
+        ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
+      },
+    },
   });
-  server.listen(options.port ?? 0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const started = await nextMessage(worker);
+  if (!('port' in started)) {
+    await worker.terminate();
+    throw new Error(
+      `dynalite did not start on port ${options.port ?? 0} (data dir ${options.dataDir ?? 'in memory'}): ${'error' in started ? started.error : 'no port'}`,
+    );
+  }
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    const answer = nextMessage(worker);
+    worker.postMessage('stop');
+    const stopped = await answer;
+    await worker.terminate();
+    if ('error' in stopped && stopped.error !== undefined) {
+      throw new Error(`Stopping dynalite failed: ${stopped.error}`);
+    }
+  };
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      ),
+    endpoint: `http://127.0.0.1:${started.port}`,
+    stop: () => (stopping ??= stop()),
   };
 }
 

@@ -95,7 +95,7 @@ describe('local APPSYNC_JS runtime: HTTP data source', () => {
     expect(outcome.data).toBeNull();
     expect(outcome.errors[0]).toMatchObject({
       errorType: 'HTTP:RequestFailed',
-      message: expect.stringMatching(/fetch failed/),
+      message: expect.stringMatching(/POST http:\/\/127\.0\.0\.1:1\/ failed: .*ECONNREFUSED/),
     });
   });
 });

@@ -20,6 +20,7 @@ import {
 import type { ResolverManifest } from '../../../resolver-manifest.js';
 import type { AuthMode, Caller, GraphqlRequest, LocalGraphqlEngine } from '../contract.js';
 import { createResolverRuntime, type DataSourceConfig } from '../runtime/index.js';
+import { DocumentCache } from './document-cache.js';
 import { AppSyncGraphQLError, MALFORMED_REQUEST, toAppSyncError } from './errors.js';
 import { installFieldResolvers, type RequestContext } from './field-resolvers.js';
 import { publishedEvents } from './publish.js';
@@ -43,6 +44,8 @@ export interface LocalGraphqlEngineOptions {
   readonly now?: () => number;
   /** Key that signs pagination tokens. @default a random key per process */
   readonly nextTokenSecret?: string;
+  /** Distinct valid documents kept parsed and validated. @default 500 */
+  readonly documentCacheSize?: number;
 }
 
 /** The engine plus what tests and transports need to manage it. */
@@ -87,16 +90,34 @@ interface Prepared {
   readonly operation: OperationDefinitionNode;
 }
 
-function prepare(schema: GraphQLSchema, request: GraphqlRequest): Prepared | ExecutionResult {
+/** The request's document, parsed and validated, from `cache` when the same text was seen. */
+function validDocument(
+  schema: GraphQLSchema,
+  cache: DocumentCache,
+  query: string,
+): DocumentNode | ExecutionResult {
+  const cached = cache.get(query);
+  if (cached !== undefined) return cached;
   let document: DocumentNode;
   try {
-    document = parse(request.query);
+    document = parse(query);
   } catch (error) {
     const details = { errorType: MALFORMED_REQUEST };
     return { errors: [new AppSyncGraphQLError(error as GraphQLError, details)] };
   }
   const errors = validate(schema, document);
   if (errors.length > 0) return finish({ errors });
+  cache.set(query, document);
+  return document;
+}
+
+function prepare(
+  schema: GraphQLSchema,
+  cache: DocumentCache,
+  request: GraphqlRequest,
+): Prepared | ExecutionResult {
+  const document = validDocument(schema, cache, request.query);
+  if (!('kind' in document)) return document;
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (operation === null || operation === undefined) {
     const message = request.operationName
@@ -111,13 +132,16 @@ function prepare(schema: GraphQLSchema, request: GraphqlRequest): Prepared | Exe
 class LocalAppSyncEngine implements ClosableGraphqlEngine {
   private closed = false;
   private readonly triggers: ReadonlyMap<string, readonly string[]>;
+  private readonly documents: DocumentCache;
 
   constructor(
     readonly schema: GraphQLSchema,
     private readonly hub: SubscriptionHub,
     private readonly modes: ReadonlySet<AuthMode>,
+    documentCacheSize?: number,
   ) {
     this.triggers = subscriptionTriggers(schema);
+    this.documents = new DocumentCache(documentCacheSize);
   }
 
   get subscriptionCount(): number {
@@ -132,7 +156,7 @@ class LocalAppSyncEngine implements ClosableGraphqlEngine {
         'UnauthorizedException',
       );
     }
-    return prepare(this.schema, request);
+    return prepare(this.schema, this.documents, request);
   }
 
   private argsOf(request: GraphqlRequest, prepared: Prepared, context: RequestContext) {
@@ -203,7 +227,7 @@ export async function createLocalGraphqlEngine(
     ...(options.additionalAuthModes ?? ['API_KEY', 'AWS_IAM']),
   ]);
   installFieldResolvers({ schema, resolvers: manifest.resolvers, runtime, defaultAuthMode, hub });
-  return new LocalAppSyncEngine(schema, hub, modes);
+  return new LocalAppSyncEngine(schema, hub, modes, options.documentCacheSize);
 }
 
 function mapIterator<T, U>(

@@ -66,7 +66,10 @@ export interface ResolverRuntimeOptions {
   readonly nextTokenSecret?: string;
   /** Clock for util.time and ids. @default Date.now */
   readonly now?: () => number;
-  /** Longest one handler call may run before it fails with errorType "Code". @default 1000 */
+  /**
+   * Longest one handler call may run before it fails with errorType "Code". Opt-in because the
+   * watchdog costs more than the handler itself. @default no limit
+   */
   readonly handlerTimeoutMs?: number;
   /** Where handler console output goes. @default console with an "[appsync]" prefix */
   readonly log?: HandlerLogger;
