@@ -18,10 +18,11 @@ const DAY_SECONDS = 86_400;
 export function request(ctx: Context<unknown, CancelScheduleStash>): DynamoDBUpdateItemRequest {
   const retentionDays = settingsFrom(ctx.env).finishedRetentionDays;
   const nowMs = util.time.nowEpochMilliSeconds();
+  ctx.stash.cancelledAt = isoFromEpochMs(nowMs);
   const values: Record<string, unknown> = {
     ':owner': ctx.stash.owner,
     ':cancelled': Status.cancelled,
-    ':now': isoFromEpochMs(nowMs),
+    ':now': ctx.stash.cancelledAt,
     ':ttl': Math.floor(nowMs / 1000) + retentionDays * DAY_SECONDS,
   };
   const placeholders: string[] = [];

@@ -19,8 +19,12 @@ export function request(ctx: Context<unknown, CancelScheduleStash>): DynamoDBGet
   };
 }
 
-/** Explains the refusal: not found, already fired, already cancelled, or a race to retry. */
-export function response(ctx: Context<unknown, CancelScheduleStash>): null {
+/**
+ * Explains the refusal: not found, already fired, already cancelled, or a race to retry. An item
+ * cancelled at this request's own cancelledAt was cancelled by this request: the update landed,
+ * its answer was lost and the data source's retry failed the condition. That is a success.
+ */
+export function response(ctx: Context<unknown, CancelScheduleStash>): ScheduleItem | null {
   failOnError(ctx.error);
   const item = ctx.result as ScheduleItem | null | undefined;
   const id = ctx.stash.key.sk.slice(ctx.stash.key.sk.indexOf('#') + 1);
@@ -32,6 +36,10 @@ export function response(ctx: Context<unknown, CancelScheduleStash>): null {
       `Schedule ${id} has already fired at ${String(item.firedAt)}`,
       ErrorType.alreadyFired,
     );
+  }
+  if (item.status === Status.cancelled && item.cancelledAt === ctx.stash.cancelledAt) {
+    ctx.stash.schedule = item;
+    return item;
   }
   if (item.status === Status.cancelled) {
     util.error(

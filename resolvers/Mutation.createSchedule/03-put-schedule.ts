@@ -3,7 +3,7 @@
  * between the token record and the item; a condition failure then means the item exists.
  */
 import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
-import { ErrorType, type ScheduleItem } from '../../src/domain/index.js';
+import { type ScheduleItem } from '../../src/domain/index.js';
 import { failOnError, isConditionFailure } from '../lib/common.js';
 import type { CreateScheduleStash } from '../lib/create-stash.js';
 
@@ -19,16 +19,20 @@ export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPut
   };
 }
 
-/** Records whether this request created the item, which decides the SQS hand-over. */
+/**
+ * Records whether this request created the item, which decides the SQS hand-over. Outside a
+ * replay the id was minted by this request, so an existing item can only be this request's own
+ * put whose answer was lost and whose retry then failed the condition: it counts as created, and
+ * the fast path still hands it to the delay queue instead of leaving it to the stranded sweep.
+ */
 export function response(ctx: Context<unknown, CreateScheduleStash>): ScheduleItem | null {
-  if (isConditionFailure(ctx.error)) {
-    if (!ctx.stash.replay) {
-      util.error(`Schedule ${ctx.stash.item.id} already exists; retry`, ErrorType.conflict);
-    }
+  if (isConditionFailure(ctx.error) && ctx.stash.replay) {
     ctx.stash.created = false;
     return null;
   }
-  failOnError(ctx.error);
+  if (!isConditionFailure(ctx.error)) {
+    failOnError(ctx.error);
+  }
   ctx.stash.created = true;
   ctx.stash.schedule = ctx.stash.replay ?? ctx.stash.item;
   return ctx.stash.schedule;

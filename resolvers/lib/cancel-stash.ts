@@ -4,6 +4,8 @@ import type { ScheduleItem, ScheduleKey } from '../../src/domain/index.js';
 export interface CancelScheduleStash {
   key: ScheduleKey;
   owner: string;
+  /** The `cancelledAt` this request writes; finding it on the item means the write was ours. */
+  cancelledAt?: string;
   /** The cancelled item, when the conditional update succeeded. */
   schedule?: ScheduleItem;
 }
