@@ -19,16 +19,40 @@ export interface SchedulerSettings {
   readonly finishedRetentionDays: number;
 }
 
-interface SettingSpec {
-  readonly name: keyof SchedulerSettings;
+/** One integer setting: its environment variable, default and allowed range. */
+export interface IntegerSettingSpec<Name extends string> {
+  readonly name: Name;
   readonly env: string;
   readonly fallback: number;
   readonly min: number;
   readonly max: number;
 }
 
+/**
+ * Reads integer settings from environment variables by their specs; a missing or empty one
+ * takes its default, anything else must be an integer within its range.
+ */
+export function readIntegerSettings<Name extends string>(
+  specs: readonly IntegerSettingSpec<Name>[],
+  env: Readonly<Record<string, string | undefined>>,
+): Result<Record<Name, number>> {
+  const values: Record<string, number> = {};
+  for (const spec of specs) {
+    const raw = env[spec.env];
+    const value = raw === undefined || raw === null || raw === '' ? spec.fallback : Number(raw);
+    if (Math.floor(value) !== value || value < spec.min || value > spec.max) {
+      return fail(
+        ErrorType.configuration,
+        `${spec.env} must be an integer from ${spec.min} to ${spec.max}; received "${String(raw)}"`,
+      );
+    }
+    values[spec.name] = value;
+  }
+  return ok(values as Record<Name, number>);
+}
+
 /** Environment variable, default and allowed range of every setting. */
-export const SETTING_SPECS: readonly SettingSpec[] = [
+export const SETTING_SPECS: readonly IntegerSettingSpec<keyof SchedulerSettings>[] = [
   { name: 'shardCount', env: 'SHARD_COUNT', fallback: 4, min: 1, max: 1000 },
   { name: 'bucketWidthSeconds', env: 'BUCKET_WIDTH_SECONDS', fallback: 300, min: 60, max: 86_400 },
   {
@@ -68,23 +92,15 @@ export const DEFAULT_SETTINGS: SchedulerSettings = {
 export function readSettings(
   env: Readonly<Record<string, string | undefined>>,
 ): Result<SchedulerSettings> {
-  const settings: Record<string, number> = {};
-  for (const spec of SETTING_SPECS) {
-    const raw = env[spec.env];
-    const value = raw === undefined || raw === null || raw === '' ? spec.fallback : Number(raw);
-    if (Math.floor(value) !== value || value < spec.min || value > spec.max) {
-      return fail(
-        ErrorType.configuration,
-        `${spec.env} must be an integer from ${spec.min} to ${spec.max}; received "${String(raw)}"`,
-      );
-    }
-    settings[spec.name] = value;
+  const read = readIntegerSettings(SETTING_SPECS, env);
+  if (!read.ok) {
+    return fail(read.error.type, read.error.message);
   }
-  if ((settings['bucketWidthSeconds'] ?? 0) % 60 !== 0) {
+  if (read.value.bucketWidthSeconds % 60 !== 0) {
     return fail(
       ErrorType.configuration,
       `BUCKET_WIDTH_SECONDS must be a whole number of minutes; received "${String(env['BUCKET_WIDTH_SECONDS'])}"`,
     );
   }
-  return ok(settings as unknown as SchedulerSettings);
+  return ok(read.value);
 }

@@ -1,4 +1,9 @@
-import { readSettings, type SchedulerSettings } from '../domain/settings.js';
+import {
+  readIntegerSettings,
+  readSettings,
+  type IntegerSettingSpec,
+  type SchedulerSettings,
+} from '../domain/settings.js';
 import { EngineConfigurationError } from './errors.js';
 
 /** Tunables of the feeder and dispatcher, on top of the settings shared with the resolvers. */
@@ -25,16 +30,8 @@ export interface EngineSettings extends SchedulerSettings {
 
 type EngineOnlySettings = Omit<EngineSettings, keyof SchedulerSettings>;
 
-interface EngineSettingSpec {
-  readonly name: keyof EngineOnlySettings;
-  readonly env: string;
-  readonly fallback: number;
-  readonly min: number;
-  readonly max: number;
-}
-
 /** Environment variable, default and allowed range of every engine-only setting. */
-export const ENGINE_SETTING_SPECS: readonly EngineSettingSpec[] = [
+export const ENGINE_SETTING_SPECS: readonly IntegerSettingSpec<keyof EngineOnlySettings>[] = [
   { name: 'lookaheadSeconds', env: 'LOOKAHEAD_SECONDS', fallback: 180, min: 60, max: 900 },
   { name: 'strandedGraceSeconds', env: 'STRANDED_GRACE_SECONDS', fallback: 60, min: 1, max: 3600 },
   { name: 'sendConcurrency', env: 'SEND_CONCURRENCY', fallback: 8, min: 1, max: 100 },
@@ -72,21 +69,6 @@ export const RESOURCE_ENV: Readonly<Record<keyof EngineResources, string>> = {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function readEngineOnly(env: Env): EngineOnlySettings {
-  const values: Record<string, number> = {};
-  for (const spec of ENGINE_SETTING_SPECS) {
-    const raw = env[spec.env];
-    const value = raw === undefined || raw === '' ? spec.fallback : Number(raw);
-    if (!Number.isInteger(value) || value < spec.min || value > spec.max) {
-      throw new EngineConfigurationError(
-        `${spec.env} must be an integer from ${spec.min} to ${spec.max}; received "${String(raw)}"`,
-      );
-    }
-    values[spec.name] = value;
-  }
-  return values as unknown as EngineOnlySettings;
-}
-
 /**
  * Reads and validates every engine setting (shared ones through `readSettings`); throws an
  * {@link EngineConfigurationError} naming the variable and the value received.
@@ -96,7 +78,11 @@ export function readEngineSettings(env: Env): EngineSettings {
   if (!shared.ok) {
     throw new EngineConfigurationError(shared.error.message);
   }
-  const settings: EngineSettings = { ...shared.value, ...readEngineOnly(env) };
+  const engineOnly = readIntegerSettings(ENGINE_SETTING_SPECS, env);
+  if (!engineOnly.ok) {
+    throw new EngineConfigurationError(engineOnly.error.message);
+  }
+  const settings: EngineSettings = { ...shared.value, ...engineOnly.value };
   if (settings.strandedGraceSeconds * 1000 <= settings.maxHoldMs) {
     throw new EngineConfigurationError(
       `STRANDED_GRACE_SECONDS must exceed MAX_HOLD_MS, or held messages look stranded; received ${settings.strandedGraceSeconds} s and ${settings.maxHoldMs} ms`,
