@@ -64,7 +64,8 @@ export class FeederStateStore {
 
   /**
    * Takes the shard's lease for `holder` until `expiresAtMs` when it is free or expired.
-   * Returns false while another run holds it.
+   * Returns false while another run holds it. Holders are unique per run, so finding our own
+   * holder means our put landed and only its answer was lost (the SDK's retry met it): taken.
    */
   async acquireLease(
     shard: number,
@@ -77,8 +78,8 @@ export class FeederStateStore {
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({ ...leaseKey(shard), holder, expiresAtMs }),
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now',
-          ExpressionAttributeValues: marshall({ ':now': nowMs }),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR holder = :holder',
+          ExpressionAttributeValues: marshall({ ':now': nowMs, ':holder': holder }),
         }),
       );
       return true;

@@ -2,7 +2,8 @@
  * Writes that land in DynamoDB while their answer is lost: the SDK retries them, and the retry
  * meets the state the first attempt wrote. The fault run lost schedules this way: a cancel whose
  * retry answered AlreadyCancelled was taken as not cancelled, and a create whose retry answered
- * Conflict left a fast-path schedule unsent until the stranded sweep. Only the network between
+ * Conflict left a fast-path schedule unsent until the stranded sweep, and a feeder whose lease
+ * put was retried found its own lease taken and left the shard idle until it expired. Only the network between
  * the resolvers and dynalite is faked (a proxy drops one answer); dynalite and fauxqs are real.
  */
 import { once } from 'node:events';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResolvers } from '../../../scripts/build-resolvers.js';
+import { FeederStateStore } from '../../../src/aws/feeder-state-store.js';
 import {
   LOCAL_CREDENTIALS,
   createDynamoClient,
@@ -82,7 +84,7 @@ async function startAnswerDroppingProxy(target: string): Promise<AnswerDroppingP
   };
 }
 
-describe('resolver writes whose DynamoDB answer is lost (a proxy drops it; dynalite and fauxqs real)', () => {
+describe('writes whose DynamoDB answer is lost (a proxy drops it; dynalite and fauxqs real)', () => {
   let services: TestServices;
   let proxy: AnswerDroppingProxy;
   let engine: ClosableGraphqlEngine;
@@ -170,5 +172,24 @@ describe('resolver writes whose DynamoDB answer is lost (a proxy drops it; dynal
       (m) => (JSON.parse(m.Body ?? '{}') as { id?: string }).id,
     );
     expect(ids).toContain(schedule?.['id']);
+  });
+
+  it('a feeder lease put that landed but whose answer was lost is taken, not busy', async () => {
+    // Prepare
+    const client = dynamo();
+    clients.push(client);
+    const state = new FeederStateStore(client, services.tableName);
+    const nowMs = Date.now();
+    proxy.dropNextAnswer('PutItem');
+    const droppedBefore = proxy.dropped();
+
+    // Act
+    const taken = await state.acquireLease(0, 'run-a', nowMs, nowMs + 60_000);
+    const takenByOther = await state.acquireLease(0, 'run-b', nowMs, nowMs + 60_000);
+
+    // Assess
+    expect(proxy.dropped()).toBe(droppedBefore + 1);
+    expect(taken).toBe(true);
+    expect(takenByOther).toBe(false);
   });
 });
