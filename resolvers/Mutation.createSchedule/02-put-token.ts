@@ -22,7 +22,12 @@ export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPut
       item: ctx.stash.item,
       ttl: ctx.stash.tokenTtl,
     }),
-    condition: { expression: 'attribute_not_exists(pk)' },
+    // The schedule id is minted per request: a record holding it is this request's own put,
+    // met again by the data source's retry after the first answer was lost.
+    condition: {
+      expression: 'attribute_not_exists(pk) OR scheduleId = :scheduleId',
+      expressionValues: util.dynamodb.toMapValues({ ':scheduleId': ctx.stash.item.id }),
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../src/aws/clients.js';
 import { startFaultProxy, type FaultProxy } from '../../src/local/faults/fault-proxy.js';
+import { deadLetterQueueName } from '../../src/local/services.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import {
   createBurst,
@@ -13,35 +15,94 @@ import {
 
 const FULL = process.env['RELIABILITY_FULL'] === '1';
 const SCHEDULES = Number(process.env['FAULT_RUN_SCHEDULES'] ?? (FULL ? 10_000 : 1_000));
+/** Multiplies every failure rate, to reproduce a rare loss faster (e.g. 3 fails about 10%). */
+const RATE_SCALE = Number(process.env['FAULT_RATE_SCALE'] ?? 1);
 /** About 3.5% of all DynamoDB and SQS calls fail; 5% of the rest are delayed. */
 const RATES = {
-  throttle: 0.015,
-  serverError: 0.01,
-  drop: 0.005,
-  dropResponse: 0.005,
+  throttle: 0.015 * RATE_SCALE,
+  serverError: 0.01 * RATE_SCALE,
+  drop: 0.005 * RATE_SCALE,
+  dropResponse: 0.005 * RATE_SCALE,
   delay: 0.05,
   delayMs: 50,
 };
+
+/**
+ * Every schedule must reach the output queue within this long after the last due time. The
+ * slowest healing is a schedule re-sent by the stranded sweep after its back-off (5 s grace,
+ * doubling per re-send) and redelivered after the 10 s visibility timeout: seconds to a minute.
+ */
+const DELIVERY_WINDOW_MS = 300_000;
+/** When some are missing after the window, how much longer to look, to tell late from lost. */
+const LATE_LOOK_MS = 180_000;
 
 /** Every n-th accepted schedule is cancelled before it is due. */
 const CANCEL_EVERY = 10;
 const CANCEL = 'mutation C($id: ID!) { cancelSchedule(id: $id) { id status } }';
 
-/** Cancels every `nth` id, retrying errors; returns the ids whose cancel returned success. */
+/**
+ * Cancels every `nth` id, retrying errors. Returns the ids whose cancel returned success, the ids
+ * a retry found already cancelled (an earlier attempt's write landed; they are cancelled all the
+ * same and must not fire), and the error answers by errorType.
+ */
 async function cancelEvery(stack: LocalStack, ids: readonly string[], nth: number) {
   const cancelled = new Set<string>();
+  const alreadyCancelled = new Set<string>();
+  const errors = new Map<string, number>();
   await mapLimit(
     ids.filter((_, index) => index % nth === 0),
     8,
     async (id) => {
-      for (let attempt = 0; attempt < 4 && !cancelled.has(id); attempt += 1) {
+      for (let attempt = 0; attempt < 4; attempt += 1) {
         const reply = await postGraphql(stack.graphqlUrl, CANCEL, { id }, { apiKey: stack.apiKey });
         const status = (reply.body.data?.['cancelSchedule'] as { status?: string } | null)?.status;
-        if (status === 'CANCELLED') cancelled.add(id);
+        if (status === 'CANCELLED') return cancelled.add(id);
+        const kind = reply.body.errors?.[0]?.errorType ?? `HTTP ${reply.status}`;
+        errors.set(kind, (errors.get(kind) ?? 0) + 1);
+        if (kind === 'AlreadyCancelledError') return alreadyCancelled.add(id);
       }
+      return undefined;
     },
   );
-  return cancelled;
+  return { cancelled, alreadyCancelled, errors };
+}
+
+/** Drains a queue that nothing else reads and returns the schedule ids in its messages. */
+async function idsIn(sqs: SQSClient, queueUrl: string): Promise<Set<string>> {
+  const seen = await drainQueue(sqs, queueUrl, () => false, 2_000);
+  return new Set(seen.counts.keys());
+}
+
+/**
+ * Why schedules were not delivered: their table rows (without payload), the feeder's watermark
+ * and lease items, and whether their messages ended in a dead-letter queue.
+ */
+async function describeMissing(stack: LocalStack, missing: readonly string[]) {
+  const items = await scanTable(stack.dynamoEndpoint, stack.tableName);
+  const rows = items
+    .filter((item) => missing.includes(String(item['id'])))
+    .map(({ payload: _payload, owner: _owner, pendingOwner: _pending, ...row }) => row);
+  const sqs = createSqsClient({ sqsEndpoint: stack.sqsEndpoint });
+  const dlqUrl = async (queueUrl: string) =>
+    (
+      await sqs.send(
+        new GetQueueUrlCommand({
+          QueueName: deadLetterQueueName(queueUrl.split('/').pop() ?? ''),
+        }),
+      )
+    ).QueueUrl ?? '';
+  const delayDlq = await idsIn(sqs, await dlqUrl(stack.delayQueueUrl));
+  const outputDlq = await idsIn(sqs, await dlqUrl(stack.outputQueueUrl));
+  sqs.destroy();
+  return {
+    missingItems: rows.slice(0, 10),
+    missingNotInTable: missing.filter((id) => !rows.some((row) => row['id'] === id)),
+    feederState: items.filter((item) => String(item['pk']).startsWith('w#')),
+    delayDlqSize: delayDlq.size,
+    missingInDelayDlq: missing.filter((id) => delayDlq.has(id)),
+    outputDlqSize: outputDlq.size,
+    missingInOutputDlq: missing.filter((id) => outputDlq.has(id)),
+  };
 }
 
 describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => {
@@ -52,7 +113,8 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
     stack = await startLocalStack({
       memory: true,
       port: 0,
-      quiet: true,
+      // FAULT_RUN_LOG=1 prints the engine's warnings and errors while hunting a loss.
+      quiet: process.env['FAULT_RUN_LOG'] !== '1',
       feederIntervalSeconds: 1,
       pollers: 8,
       pollWaitSeconds: 1,
@@ -97,30 +159,35 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
         minLeadMs: 3_000,
       });
       const createMs = Date.now() - createStarted;
-      const cancelled = await cancelEvery(stack, [...burst.accepted.keys()], CANCEL_EVERY);
+      const cancels = await cancelEvery(stack, [...burst.accepted.keys()], CANCEL_EVERY);
+      const cancelled = new Set([...cancels.cancelled, ...cancels.alreadyCancelled]);
       const expected = [...burst.accepted.keys()].filter((id) => !cancelled.has(id));
+      // The window ends a fixed time after the last due time, however long the creates took.
+      const lastDueMs = Math.max(...burst.accepted.values());
       const deliveries = await drainQueue(
         sqs,
         stack.outputQueueUrl,
         (seen) => expected.every((id) => seen.counts.has(id)),
-        spreadMs + 300_000,
+        lastDueMs - Date.now() + DELIVERY_WINDOW_MS,
       );
-      // A last look for late duplicates.
-      const extra = await drainQueue(sqs, stack.outputQueueUrl, () => false, 3_000);
+      const missing = expected.filter((id) => !deliveries.counts.has(id));
+      // A last look for late duplicates and, if some are missing, for late rather than lost ones.
+      const extra = await drainQueue(
+        sqs,
+        stack.outputQueueUrl,
+        (seen) => missing.length > 0 && missing.every((id) => seen.counts.has(id)),
+        missing.length === 0 ? 3_000 : LATE_LOOK_MS,
+      );
       sqs.destroy();
       // Assess
-      const missing = expected.filter((id) => !deliveries.counts.has(id));
+      const lost = missing.filter((id) => !extra.counts.has(id));
       const firedAfterCancel = [...cancelled].filter(
         (id) => deliveries.counts.has(id) || extra.counts.has(id),
       );
       let duplicates = 0;
       for (const [id, count] of deliveries.counts)
         duplicates += count - 1 + (extra.counts.get(id) ?? 0);
-      const items =
-        missing.length === 0 ? [] : await scanTable(stack.dynamoEndpoint, stack.tableName);
-      const missingItems = items
-        .filter((item) => missing.includes(String(item['id'])))
-        .map((item) => ({ id: item['id'], status: item['status'], dueAt: item['dueAt'] }));
+      const missingReport = missing.length === 0 ? {} : await describeMissing(stack, missing);
       const lateness = stack.fired.map((sample) => sample.latenessMs);
       const stats = proxies.map((proxy) => proxy.stats());
       const calls = stats.reduce((sum, s) => sum + s.requests, 0);
@@ -136,11 +203,15 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
           createRetries: burst.retried,
           failureSamples: Object.fromEntries(burst.samples),
           createMs,
-          cancelled: cancelled.size,
+          cancelled: cancels.cancelled.size,
+          foundAlreadyCancelled: cancels.alreadyCancelled.size,
+          cancelErrors: Object.fromEntries(cancels.errors),
           firedAfterCancel: firedAfterCancel.length,
           delivered: deliveries.counts.size,
           missing: missing.length,
-          missingItems: missingItems.slice(0, 10),
+          lateAfterWindow: missing.length - lost.length,
+          lost: lost.length,
+          ...missingReport,
           duplicates,
           calls,
           injectedFailureRate: Number((failed / calls).toFixed(4)),
@@ -152,8 +223,8 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
           },
         }),
       );
-      expect(failed / calls).toBeGreaterThan(0.01);
-      expect(failed / calls).toBeLessThan(0.05);
+      expect(failed / calls).toBeGreaterThan(0.01 * RATE_SCALE);
+      expect(failed / calls).toBeLessThan(0.05 * RATE_SCALE);
       expect(burst.accepted.size).toBe(SCHEDULES);
       expect(missing).toEqual([]);
       expect(cancelled.size).toBeGreaterThan(0);

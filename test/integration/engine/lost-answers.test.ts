@@ -2,7 +2,8 @@
  * Writes that land in DynamoDB while their answer is lost: the SDK retries them, and the retry
  * meets the state the first attempt wrote. The fault run lost schedules this way: a cancel whose
  * retry answered AlreadyCancelled was taken as not cancelled, and a create whose retry answered
- * Conflict left a fast-path schedule unsent until the stranded sweep, and a feeder whose lease
+ * Conflict left a fast-path schedule unsent until the stranded sweep (a clientToken put answered
+ * "in progress" the same way), and a feeder whose lease
  * put was retried found its own lease taken and left the shard idle until it expired. Only the network between
  * the resolvers and dynalite is faked (a proxy drops one answer); dynalite and fauxqs are real.
  */
@@ -172,6 +173,24 @@ describe('writes whose DynamoDB answer is lost (a proxy drops it; dynalite and f
       (m) => (JSON.parse(m.Body ?? '{}') as { id?: string }).id,
     );
     expect(ids).toContain(schedule?.['id']);
+  });
+
+  it('a create whose clientToken put landed but whose answer was lost is accepted', async () => {
+    // Prepare
+    proxy.dropNextAnswer('PutItem');
+    const droppedBefore = proxy.dropped();
+    const input = { delaySeconds: 3600, payload: '{}', clientToken: 'lost-answer-token' };
+
+    // Act
+    const created = await run(CREATE, { input });
+    const replayed = await run(CREATE, { input });
+
+    // Assess
+    expect(proxy.dropped()).toBe(droppedBefore + 1);
+    expect(created.errors).toBeUndefined();
+    const id = created.data?.['createSchedule']?.['id'];
+    expect(id).toBeTypeOf('string');
+    expect(replayed.data?.['createSchedule']?.['id']).toBe(id);
   });
 
   it('a feeder lease put that landed but whose answer was lost is taken, not busy', async () => {
