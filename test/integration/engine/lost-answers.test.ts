@@ -1,11 +1,12 @@
 /*
  * Writes that land in DynamoDB while their answer is lost: the SDK retries them, and the retry
- * meets the state the first attempt wrote. The fault run lost schedules this way: a cancel whose
- * retry answered AlreadyCancelled was taken as not cancelled, and a create whose retry answered
- * Conflict left a fast-path schedule unsent until the stranded sweep (a clientToken put answered
- * "in progress" the same way), and a feeder whose lease
- * put was retried found its own lease taken and left the shard idle until it expired. Only the network between
- * the resolvers and dynalite is faked (a proxy drops one answer); dynalite and fauxqs are real.
+ * meets the state the first attempt wrote. Before these fixes the retry was taken as someone
+ * else's write: a cancel answered AlreadyCancelled (the fault run then expected the cancelled
+ * schedule to fire and reported it missing), a fast-path create answered Conflict and left its
+ * schedule unsent until the stranded sweep, a clientToken put answered "in progress", and a
+ * feeder found its own lease busy and left the shard idle until the lease expired. Only the
+ * network between the code and dynalite is faked (a proxy drops one answer); dynalite and
+ * fauxqs are real.
  */
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
