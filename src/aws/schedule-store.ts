@@ -161,6 +161,39 @@ export class ScheduleStore {
     }
   }
 
+  /**
+   * Gives back a claim whose delivery failed: the schedule is QUEUED again, so the redelivered
+   * message, or a copy redriven from the DLQ with a new message id, can claim and deliver it.
+   * Only the message that holds the claim can release it; returns whether it did.
+   */
+  async release(key: ScheduleKey, messageId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          ConditionExpression: '#status = :fired AND claimedBy = :messageId',
+          UpdateExpression:
+            'SET #status = :queued, pendingOwner = #owner REMOVE claimedBy, firedAt, #ttl',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#owner': 'owner',
+            '#ttl': TTL_ATTRIBUTE,
+          },
+          ExpressionAttributeValues: marshall({
+            ':fired': Status.fired,
+            ':queued': Status.queued,
+            ':messageId': messageId,
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Reads a schedule with a strongly consistent read; null when there is none. */
   async get(key: ScheduleKey): Promise<ScheduleItem | null> {
     const result = await this.client.send(

@@ -76,6 +76,22 @@ async function redelay(
   return 'redelayed';
 }
 
+/**
+ * After a failed delivery the schedule goes back to QUEUED, so a redriven copy of the message
+ * (new message id) can still fire it. If the release itself fails, the redelivery of this same
+ * message still wins the claim again.
+ */
+async function releaseClaim(ctx: DispatchContext, key: ScheduleKey, messageId: string) {
+  try {
+    await ctx.store.release(key, messageId);
+  } catch (error) {
+    ctx.logger.warn('could not release the claim after a failed delivery', {
+      messageId,
+      error: describeError(error),
+    });
+  }
+}
+
 /** Holds, claims and delivers one delay-queue message; throws to fail it (SQS redelivers). */
 async function dispatchRecord(ctx: DispatchContext, record: SQSRecord): Promise<DispatchOutcome> {
   const parsed = parseDelayMessage(record.body);
@@ -112,6 +128,7 @@ async function dispatchRecord(ctx: DispatchContext, record: SQSRecord): Promise<
     await deliver(event, ctx.sinks);
   } catch (error) {
     ctx.metrics.count(MetricName.deliveryFailed);
+    await releaseClaim(ctx, key, record.messageId);
     throw error;
   }
   ctx.metrics.count(MetricName.fired);

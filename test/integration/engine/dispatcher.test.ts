@@ -1,6 +1,8 @@
 import { SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScheduleStore } from '../../../src/aws/schedule-store.js';
 import { makeScheduleId } from '../../../src/domain/ids.js';
+import { scheduleKey } from '../../../src/domain/keys.js';
 import { Status } from '../../../src/domain/status.js';
 import { MetricName } from '../../../src/engine/observability.js';
 import {
@@ -72,7 +74,7 @@ describe('dispatcher over dynalite and fauxqs (AppSync replaced by a local SigV4
     expect(fired[0]?.latenessMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('redelivers after a crash between the claim and the delivery', async () => {
+  it('gives the claim back after a failed delivery, and the redelivery fires it once', async () => {
     // Prepare
     const item = await createSchedule(harness.target, { dueAtMs: Date.now() });
     harness.failNextOutput(1);
@@ -80,19 +82,67 @@ describe('dispatcher over dynalite and fauxqs (AppSync replaced by a local SigV4
 
     // Act
     const failed = await harness.dispatchMessages([first!]);
-    const claimed = await readSchedule(harness.target, item);
+    const released = await readSchedule(harness.target, item);
     const [again] = await receiveAtLeast(harness, 1, 4000);
     const retried = await harness.dispatchMessages([again!]);
 
     // Assess
     expect(failed.batchItemFailures).toEqual([{ itemIdentifier: first!.MessageId }]);
-    expect(claimed).toMatchObject({ status: Status.fired, claimedBy: first!.MessageId });
+    expect(released).toMatchObject({ status: Status.queued, pendingOwner: item.owner });
+    expect(released?.claimedBy).toBeUndefined();
     expect(again?.MessageId).toBe(first!.MessageId);
     expect(retried.batchItemFailures).toEqual([]);
     const fired = await drainFired(harness);
     expect(fired.map((e) => e.id)).toEqual([item.id]);
-    expect(fired[0]?.firedAt).toBe(claimed?.firedAt);
     expect(harness.metrics.total(MetricName.deliveryFailed)).toBe(1);
+  });
+
+  it('fires a schedule from a copy redriven from the DLQ (new message id) after failed deliveries', async () => {
+    // Prepare: the original message fails its delivery, as it would on every receive before the DLQ.
+    const item = await createSchedule(harness.target, { dueAtMs: Date.now() });
+    harness.failNextOutput(1);
+    const [original] = await receiveAtLeast(harness, 1);
+    await harness.dispatchMessages([original!]);
+    await harness.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: harness.services.delayQueueUrl,
+        MessageBody: original!.Body!,
+      }),
+    );
+
+    // Act: dispatch whatever arrives (the redelivered original and the redriven copy).
+    const messages = await receiveAtLeast(harness, 2, 4000);
+    const redriven = messages.find((m) => m.MessageId !== original!.MessageId);
+    const response = await harness.dispatchMessages(redriven ? [redriven] : messages);
+    const rest = await harness.dispatchMessages(messages.filter((m) => m !== redriven));
+
+    // Assess
+    expect(redriven).toBeDefined();
+    expect([...response.batchItemFailures, ...rest.batchItemFailures]).toEqual([]);
+    expect((await readSchedule(harness.target, item))?.claimedBy).toBe(redriven?.MessageId);
+    const fired = await drainFired(harness);
+    expect(fired.map((e) => e.id)).toEqual([item.id]);
+  });
+
+  it('lets the message that holds a claim deliver again after a crash left it FIRED', async () => {
+    // Prepare: a crash between claim and delivery leaves the item FIRED and claimed by the message.
+    const item = await createSchedule(harness.target, { dueAtMs: Date.now() });
+    const [message] = await receiveAtLeast(harness, 1);
+    const store = new ScheduleStore(harness.dynamo, harness.services.tableName);
+    const key = scheduleKey(item.id, harness.settings.bucketWidthSeconds)!;
+    const firedAtMs = Date.now();
+    expect(
+      await store.claim({ key, messageId: message!.MessageId!, firedAtMs, ttlSeconds: 1 }),
+    ).not.toBeNull();
+
+    // Act
+    const response = await harness.dispatchMessages([message!]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const fired = await drainFired(harness);
+    expect(fired.map((e) => e.id)).toEqual([item.id]);
+    expect(Date.parse(fired[0]!.firedAt)).toBe(firedAtMs);
   });
 
   it('re-sends a message that arrives far too early and holds a slightly early one', async () => {
