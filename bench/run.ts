@@ -32,7 +32,7 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** @default 32 */
   readonly concurrency?: number;
-  /** Dispatcher pollers of the local stack. @default the stack's default (4) */
+  /** Dispatcher pollers of the local stack. @default the stack's default (32) */
   readonly pollers?: number;
   /** @default true */
   readonly peer?: boolean;

@@ -27,7 +27,7 @@ export interface BenchStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** @default 60, as in `npm start` */
   readonly feederIntervalSeconds?: number;
-  /** Dispatcher pollers. @default the stack's default (4) */
+  /** Dispatcher pollers. @default the stack's default (32) */
   readonly pollers?: number | undefined;
   /** Observe the subscription and the output queue. @default true */
   readonly observe?: boolean;

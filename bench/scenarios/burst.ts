@@ -60,7 +60,7 @@ export const burstScenario: Scenario = {
       startedAtMs,
       quick: context.quick,
       params: {
-        pollers: context.pollers ?? 'default (4)',
+        pollers: context.pollers ?? 'default (32)',
         count,
         concurrency: context.concurrency,
         leadMs: ours.leadMs,

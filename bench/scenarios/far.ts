@@ -43,7 +43,7 @@ export const farScenario: Scenario = {
         startedAtMs,
         quick: context.quick,
         params: {
-          pollers: context.pollers ?? 'default (4)',
+          pollers: context.pollers ?? 'default (32)',
           count,
           fastPathHorizonSeconds: FAR_HORIZON_SECONDS,
           feederIntervalSeconds: FAR_FEEDER_INTERVAL_SECONDS,

@@ -12,7 +12,7 @@ export interface ScenarioContext {
   readonly quick: boolean;
   /** createSchedule calls (and peer adds) in flight. */
   readonly concurrency: number;
-  /** Dispatcher pollers of the local stack; undefined keeps the stack's default (4). */
+  /** Dispatcher pollers of the local stack; undefined keeps the stack's default (32). */
   readonly pollers: number | undefined;
   /** Run the BullMQ peer where the scenario has one. */
   readonly peer: boolean;

@@ -34,7 +34,7 @@ export const spreadScenario: Scenario = {
         startedAtMs,
         quick: context.quick,
         params: {
-          pollers: context.pollers ?? 'default (4)',
+          pollers: context.pollers ?? 'default (32)',
           count,
           durationSeconds,
           ratePerSecond: count / durationSeconds,
