@@ -6,7 +6,7 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { DATA_SOURCES, RESOLVER_DATA_SOURCES } from '../resolvers/data-sources.js';
 import { loadAppSyncSchema } from '../src/local/appsync/engine/schema.js';
@@ -138,6 +138,17 @@ async function refuseForeignFolder(target: string): Promise<void> {
   }
 }
 
+/** esbuild options AWS documents for APPSYNC_JS bundles: ESM, @aws-appsync/utils left external. */
+export const APPSYNC_JS_BUILD_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'esnext',
+  sourcemap: 'inline',
+  sourcesContent: false,
+  external: ['@aws-appsync/utils'],
+} as const satisfies BuildOptions;
+
 /** Checks, bundles and writes the manifest; returns the manifest written. */
 export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<ResolverManifest> {
   const discovered = await discoverResolvers();
@@ -160,13 +171,7 @@ export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<Resol
     absWorkingDir: ROOT,
     entryPoints: Object.assign({}, ...discovered.map((item) => item.sources)),
     outdir: target,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'esnext',
-    sourcemap: 'inline',
-    sourcesContent: false,
-    external: ['@aws-appsync/utils'],
+    ...APPSYNC_JS_BUILD_OPTIONS,
     logLevel: 'warning',
   });
   const manifest: ResolverManifest = { dataSources: DATA_SOURCES, resolvers: entries };

@@ -1,33 +1,16 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import { createSchedule } from './e2e-helpers.js';
+import { chromiumAvailable, createSchedule, launchChromium } from './e2e-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `Skipping the console browser test: ${CHROMIUM} is missing (run .ci/install-browser).`,
-  );
-}
+const hasChromium = chromiumAvailable('the console browser test');
 
 describe.skipIf(!hasChromium)('web console in a real browser (Debian chromium)', () => {
   let stack: LocalStack;
   let browser: Browser;
   beforeAll(async () => {
     stack = await startLocalStack({ memory: true, port: 0, quiet: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { chromium, type Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { createSqsClient } from '../../src/aws/clients.js';
+import type { FiredEvent } from '../../src/engine/fired-event.js';
 import type { LocalStack } from '../../src/local/stack.js';
 
 /** Fields every test selects on a fired event. */
@@ -11,14 +14,7 @@ export const CREATE = `mutation Create($input: CreateScheduleInput!) {
 }`;
 
 /** A fired event as subscribers and the output queue see it. */
-export interface FiredEvent {
-  readonly id: string;
-  readonly owner: string;
-  readonly dueAt: string;
-  readonly firedAt: string;
-  readonly latenessMs: number;
-  readonly payload: string;
-}
+export type { FiredEvent };
 
 /** A GraphQL response as the local endpoint returns it, with its HTTP status. */
 export interface GraphqlResponse {
@@ -144,4 +140,32 @@ export async function openRealtime(
     },
     close: () => socket.close(),
   };
+}
+
+/** Debian's chromium, which the browser tests drive (`.ci/install-browser` installs it). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Whether the browser tests can run; when not, says which test is skipped and why. */
+export function chromiumAvailable(testName: string): boolean {
+  const available = existsSync(CHROMIUM_PATH);
+  if (!available) {
+    console.warn(`Skipping ${testName}: ${CHROMIUM_PATH} is missing (run .ci/install-browser).`);
+  }
+  return available;
+}
+
+/** Launches headless chromium as root on a machine with no network beyond loopback. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      ...extraArgs,
+    ],
+  });
 }

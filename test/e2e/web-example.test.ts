@@ -1,21 +1,15 @@
-import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebExample } from '../../examples/web-amplify/build.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import { createSchedule } from './e2e-helpers.js';
+import { chromiumAvailable, createSchedule, launchChromium } from './e2e-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    `Skipping the web example browser test: ${CHROMIUM} is missing (run .ci/install-browser).`,
-  );
+const hasChromium = chromiumAvailable('the web example browser test');
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
 
@@ -45,19 +39,8 @@ describe.skipIf(!hasChromium)('the Amplify JS v6 web example in Debian chromium'
     await buildWebExample(dir);
     site = await serveStatic(dir);
     stack = await startLocalStack({ memory: true, port: 0, quiet: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Amplify always subscribes over wss://, and the local stack's TLS certificate is self-signed.
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--ignore-certificate-errors',
-      ],
-    });
+    // Amplify always subscribes over wss://, and the local stack's TLS certificate is self-signed.
+    browser = await launchChromium(['--ignore-certificate-errors']);
   });
   afterAll(async () => {
     await browser?.close();
