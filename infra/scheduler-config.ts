@@ -1,4 +1,9 @@
-import { SETTING_SPECS, readSettings, type SchedulerSettings } from '../src/domain/settings.js';
+import {
+  SETTING_SPECS,
+  readSettings,
+  settingsEnvironment,
+  type SchedulerSettings,
+} from '../src/domain/settings.js';
 import { ENGINE_SETTING_SPECS, readEngineSettings } from '../src/engine/settings.js';
 import type { SchedulerStackProps } from './scheduler-stack-props.js';
 
@@ -161,15 +166,8 @@ export function resolveSchedulerConfig(props: SchedulerStackProps): SchedulerCon
 
 /** The settings every engine Lambda reads from its environment. */
 export function engineEnvironment(config: SchedulerConfig): Record<string, string> {
-  const s = config.settings;
   return {
-    SHARD_COUNT: String(s.shardCount),
-    BUCKET_WIDTH_SECONDS: String(s.bucketWidthSeconds),
-    FAST_PATH_HORIZON_SECONDS: String(s.fastPathHorizonSeconds),
-    MAX_HORIZON_SECONDS: String(s.maxHorizonSeconds),
-    PAST_TOLERANCE_MS: String(s.pastToleranceMs),
-    MAX_PAYLOAD_BYTES: String(s.maxPayloadBytes),
-    FINISHED_RETENTION_DAYS: String(s.finishedRetentionDays),
+    ...settingsEnvironment(config.settings),
     LOOKAHEAD_SECONDS: String(config.lookaheadSeconds),
     STRANDED_GRACE_SECONDS: String(config.strandedGraceSeconds),
     POWERTOOLS_SERVICE_NAME: config.serviceName,

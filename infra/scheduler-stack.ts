@@ -5,6 +5,7 @@ import { CfnOutput, Duration, Stack, type CfnResource } from 'aws-cdk-lib';
 import { FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { settingsEnvironment } from '../src/domain/settings.js';
 import { RESOLVER_BUILD_DIR } from '../src/resolver-manifest.js';
 import { ManifestResolvers } from './constructs/manifest-resolvers.js';
 import { SchedulerAlarms } from './constructs/scheduler-alarms.js';
@@ -164,15 +165,5 @@ function resolverEnvironment(
   config: SchedulerConfig,
   delayQueueUrl: string,
 ): Record<string, string> {
-  const s = config.settings;
-  return {
-    DELAY_QUEUE_URL: delayQueueUrl,
-    SHARD_COUNT: String(s.shardCount),
-    BUCKET_WIDTH_SECONDS: String(s.bucketWidthSeconds),
-    FAST_PATH_HORIZON_SECONDS: String(s.fastPathHorizonSeconds),
-    MAX_HORIZON_SECONDS: String(s.maxHorizonSeconds),
-    PAST_TOLERANCE_MS: String(s.pastToleranceMs),
-    MAX_PAYLOAD_BYTES: String(s.maxPayloadBytes),
-    FINISHED_RETENTION_DAYS: String(s.finishedRetentionDays),
-  };
+  return { DELAY_QUEUE_URL: delayQueueUrl, ...settingsEnvironment(config.settings) };
 }

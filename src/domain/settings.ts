@@ -104,3 +104,12 @@ export function readSettings(
   }
   return ok(read.value);
 }
+
+/** The environment variables that reproduce `settings` (for Lambda and AppSync environments). */
+export function settingsEnvironment(settings: SchedulerSettings): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const spec of SETTING_SPECS) {
+    env[spec.env] = String(settings[spec.name]);
+  }
+  return env;
+}

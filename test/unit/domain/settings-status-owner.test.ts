@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { API_KEY_OWNER, ownerOf } from '../../../src/domain/owner.js';
-import { DEFAULT_SETTINGS, readSettings } from '../../../src/domain/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  readSettings,
+  settingsEnvironment,
+} from '../../../src/domain/settings.js';
 import { canTransition, isLive, statusesLeadingTo } from '../../../src/domain/status.js';
 
 describe('readSettings', () => {
@@ -18,6 +22,13 @@ describe('readSettings', () => {
       ok: true,
       value: { shardCount: 3, bucketWidthSeconds: 60, fastPathHorizonSeconds: 5 },
     });
+  });
+
+  it('writes settings back to environment variables that read back the same', () => {
+    const settings = { ...DEFAULT_SETTINGS, shardCount: 12, bucketWidthSeconds: 120 };
+    const env = settingsEnvironment(settings);
+    expect(env).toMatchObject({ SHARD_COUNT: '12', BUCKET_WIDTH_SECONDS: '120' });
+    expect(readSettings(env)).toEqual({ ok: true, value: settings });
   });
 
   it.each([
