@@ -1,43 +1,23 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { mintDevToken } from '../../src/local/auth/dev-jwt.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { signAppSyncPost } from '../helpers/sigv4.js';
 import { ON_FIRED, openRealtime, postGraphql, waitFor } from './e2e-helpers.js';
 
 const QUERY = '{ pendingSchedules { items { id } } }';
 const PUBLISH = `mutation { publishScheduleFired(input: { id: "1-0-x", owner: "o", dueAt: "2026-01-01T00:00:00.000Z",
   firedAt: "2026-01-01T00:00:00.000Z", latenessMs: 0, payload: "{}" }) { id } }`;
 
-async function signedHeaders(stack: LocalStack, body: string, secretAccessKey: string) {
-  const url = new URL(stack.graphqlUrl);
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: stack.iamCredentials.accessKeyId, secretAccessKey },
-    region: 'us-east-1',
-    service: 'appsync',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'POST',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      headers: { host: url.host, 'content-type': 'application/json' },
-      body,
-    }),
-  );
-  return signed.headers;
-}
-
 async function postSigned(stack: LocalStack, query: string, secret: string) {
   const body = JSON.stringify({ query });
   const response = await fetch(stack.graphqlUrl, {
     method: 'POST',
-    headers: await signedHeaders(stack, body, secret),
+    headers: await signAppSyncPost(stack.graphqlUrl, body, {
+      accessKeyId: stack.iamCredentials.accessKeyId,
+      secretAccessKey: secret,
+    }),
     body,
   });
   return {

@@ -1,12 +1,10 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { createClient, type Client } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEV_TOKEN_ISSUER, devUserSub } from '../../src/local/auth/dev-jwt.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { signAppSyncPost } from '../helpers/sigv4.js';
 import { CREATE_SCHEDULE, postGraphql, postRaw, waitFor } from '../helpers/reliability-stack.js';
 
 const READ = 'query R($id: ID!) { schedule(id: $id) { id owner payload } }';
@@ -41,29 +39,13 @@ function subscribe(stack: LocalStack, token: string, events: Event[]): Client {
 }
 
 async function sigV4Post(stack: LocalStack, body: string, secret: string, tamper?: string) {
-  const url = new URL(stack.graphqlUrl);
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: stack.iamCredentials.accessKeyId, secretAccessKey: secret },
-    region: 'us-east-1',
-    service: 'appsync',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'POST',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      headers: { host: url.host, 'content-type': 'application/json' },
-      body,
-    }),
-    { signingDate: tamper === 'stale' ? new Date(Date.now() - 3_600_000) : new Date() },
-  );
-  return postRaw(
+  const headers = await signAppSyncPost(
     stack.graphqlUrl,
-    tamper === 'body' ? body.replace('x', 'y') : body,
-    signed.headers,
+    body,
+    { accessKeyId: stack.iamCredentials.accessKeyId, secretAccessKey: secret },
+    tamper === 'stale' ? new Date(Date.now() - 3_600_000) : new Date(),
   );
+  return postRaw(stack.graphqlUrl, tamper === 'body' ? body.replace('x', 'y') : body, headers);
 }
 
 describe('owner isolation and refused callers', () => {
