@@ -21,8 +21,8 @@ export interface RecordedPublish {
 
 /**
  * A stand-in for AppSync's GraphQL endpoint (AppSync itself cannot run here): it verifies each
- * request's SigV4 signature (service "appsync") with @smithy/signature-v4 and records the
- * publishScheduleFired input; `failNext` makes the next calls answer HTTP 500.
+ * request's SigV4 signature (service "appsync") with @smithy/signature-v4 and records each
+ * publishScheduleFired input of it; `failNext` makes the next calls answer HTTP 500.
  */
 export interface AppSyncRecorder {
   readonly url: string;
@@ -97,11 +97,15 @@ export async function startAppSyncRecorder(region = 'us-east-1'): Promise<AppSyn
       response.writeHead(500).end('injected failure');
       return;
     }
-    const parsed = JSON.parse(body) as { query: string; variables: { input: FiredEvent } };
-    calls.push({ input: parsed.variables.input, query: parsed.query, receivedAtMs: Date.now() });
+    // One aliased publishScheduleFired field per variable; each is answered with its input.
+    const parsed = JSON.parse(body) as { query: string; variables: Record<string, FiredEvent> };
+    const receivedAtMs = Date.now();
+    for (const input of Object.values(parsed.variables)) {
+      calls.push({ input, query: parsed.query, receivedAtMs });
+    }
     response
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ data: { publishScheduleFired: parsed.variables.input } }));
+      .end(JSON.stringify({ data: parsed.variables }));
   };
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {

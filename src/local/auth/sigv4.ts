@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { NodeSha256 } from '../../aws/node-sha256.js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { IamIdentity } from '../appsync/contract.js';
@@ -89,7 +89,7 @@ export async function verifySigV4(
   }
   checkBodyHash(request);
   const signedHeaders = signedList.split(';');
-  const signer = new SignatureV4({ credentials, region, service, sha256: Sha256 });
+  const signer = new SignatureV4({ credentials, region, service, sha256: NodeSha256 });
   const expected = await signer.sign(toHttpRequest(request, signedHeaders), {
     signingDate,
     signableHeaders: new Set(signedHeaders),

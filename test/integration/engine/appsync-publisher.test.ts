@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppSyncPublisher, regionOfAppSyncUrl } from '../../../src/aws/appsync-publisher.js';
+import {
+  AppSyncPublisher,
+  publishScheduleFiredDocument,
+  regionOfAppSyncUrl,
+} from '../../../src/aws/appsync-publisher.js';
 import { PublishError } from '../../../src/engine/errors.js';
 import type { FiredEvent } from '../../../src/engine/fired-event.js';
 import {
@@ -39,8 +43,55 @@ describe('AppSync publisher against a local SigV4-verifying recorder (AppSync it
     // Assess
     expect(recorder.rejected).toEqual([]);
     expect(recorder.calls.at(-1)?.input).toEqual(EVENT);
+    expect(recorder.calls.at(-1)?.query).toBe(publishScheduleFiredDocument(1));
     expect(recorder.calls.at(-1)?.query).toMatch(
-      /publishScheduleFired\(input: \$input\) \{ id owner dueAt firedAt latenessMs payload \}/,
+      /e0: publishScheduleFired\(input: \$e0\) \{ id owner dueAt firedAt latenessMs payload \}/,
+    );
+  });
+
+  it('publishes the events sent in one turn in one request, one aliased field each', async () => {
+    // Prepare
+    const publisher = new AppSyncPublisher({
+      url: recorder.url,
+      credentials: TEST_SIGNING_CREDENTIALS,
+    });
+    const events = [1, 2, 3].map((n) => ({ ...EVENT, id: `${EVENT.id.slice(0, -1)}${n}` }));
+    const before = recorder.calls.length;
+
+    // Act
+    await Promise.all(events.map((event) => publisher.send(event)));
+
+    // Assess
+    const calls = recorder.calls.slice(before);
+    expect(calls.map((call) => call.input)).toEqual(events);
+    expect(new Set(calls.map((call) => call.query))).toEqual(
+      new Set([publishScheduleFiredDocument(3)]),
+    );
+  });
+
+  it('fails only the event whose aliased field has an error (AppSync itself is mocked)', async () => {
+    // Prepare: a GraphQL answer with data for e0 and an error on path e1
+    const answer = {
+      data: { e0: EVENT, e1: null },
+      errors: [{ path: ['e1'], errorType: 'MappingTemplate', message: 'bad input' }],
+    };
+    const publisher = new AppSyncPublisher({
+      url: 'http://127.0.0.1:1/graphql',
+      credentials: TEST_SIGNING_CREDENTIALS,
+      fetch: () => Promise.resolve(new Response(JSON.stringify(answer))),
+    });
+
+    // Act
+    const [first, second] = await Promise.allSettled([
+      publisher.send(EVENT),
+      publisher.send({ ...EVENT, id: 'second' }),
+    ]);
+
+    // Assess
+    expect(first.status).toBe('fulfilled');
+    expect(second.status).toBe('rejected');
+    expect(String((second as PromiseRejectedResult).reason)).toContain(
+      'publishScheduleFired for second returned errors: MappingTemplate: bad input',
     );
   });
 

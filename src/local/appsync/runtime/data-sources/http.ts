@@ -5,7 +5,6 @@
  * failed connection sets ctx.error, an HTTP error status is a normal result. Not global fetch:
  * its per-request cost was a large share of a createSchedule's CPU in profiles.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import {
   Agent as HttpAgent,
   request as httpRequest,
@@ -15,7 +14,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
+import { NodeSha256 } from '../../../../aws/node-sha256.js';
 import { RequestShapeError } from './request-error.js';
 import type { DataSourceConfig, DataSourceResult } from './types.js';
 
@@ -28,40 +27,6 @@ interface HttpRequestJson {
 
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });
-
-function bytesOf(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
-
-/** SHA-256 (or HMAC-SHA-256 with a secret) for the SigV4 signer, on node:crypto. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-
-  public constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-
-  public update(data: SourceData): void {
-    this.hash.update(bytesOf(data));
-  }
-
-  public digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  public reset(): void {
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined
-      ? createHash('sha256')
-      : createHmac('sha256', bytesOf(this.secret));
-  }
-}
 
 const signers = new WeakMap<object, SignatureV4>();
 
