@@ -100,7 +100,7 @@ describe('query depth and size limits', () => {
     expect(notObject.errors?.[0]?.message).toBe('"variables" must be a JSON object; received "x"');
   });
 
-  it('answers a refused request itself and never calls the engine', async () => {
+  it('answers a refused request itself and never calls the engine, also for a query text it passed before', async () => {
     // Prepare
     let calls = 0;
     const engine: LocalGraphqlEngine = {
@@ -118,10 +118,17 @@ describe('query depth and size limits', () => {
     // Act
     const refused = await limited.execute({ query: nested(20) }, caller);
     const refusedSub = await limited.subscribe({ query: nested(20) }, caller);
+    const refusedAgain = await limited.execute({ query: nested(20) }, caller);
     await limited.execute({ query: '{ __typename }' }, caller);
+    const deepVariables = await limited.execute(
+      { query: '{ __typename }', variables: { p: `${'['.repeat(65)}${']'.repeat(65)}` } },
+      caller,
+    );
     // Assess
     expect(refused.errors?.[0]?.message).toMatch(/depth/);
     expect('errors' in refusedSub && refusedSub.errors?.length).toBe(1);
+    expect(refusedAgain.errors?.[0]?.message).toMatch(/depth/);
+    expect(deepVariables.errors?.[0]?.message).toMatch(/nesting depth .* received 65/);
     expect(calls).toBe(1);
   });
 });

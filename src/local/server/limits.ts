@@ -13,6 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
+import { DocumentCache } from '../appsync/engine/document-cache.js';
 import { AppSyncGraphQLError } from '../appsync/engine/errors.js';
 
 /** Limits on one GraphQL document. */
@@ -208,7 +209,11 @@ export function checkQueryLimits(
   return shapeErrors.length > 0 ? shapeErrors : checkJsonDepth(literals, limits);
 }
 
-function refuse(request: GraphqlRequest, limits: QueryLimits): ExecutionResult | undefined {
+function refuse(
+  request: GraphqlRequest,
+  limits: QueryLimits,
+  passed: DocumentCache<true>,
+): ExecutionResult | undefined {
   const { variables } = request;
   if (variables !== undefined && variables !== null) {
     if (typeof variables !== 'object' || Array.isArray(variables)) {
@@ -217,20 +222,29 @@ function refuse(request: GraphqlRequest, limits: QueryLimits): ExecutionResult |
       return { errors: [refusal(message, 'BadRequestException')] };
     }
   }
-  const errors = checkQueryLimits(request.query, limits);
-  if (errors.length > 0) return { errors };
+  if (passed.get(request.query) === undefined) {
+    const errors = checkQueryLimits(request.query, limits);
+    if (errors.length > 0) return { errors };
+    passed.set(request.query, true);
+  }
   const depthErrors = checkJsonDepth(variableStrings(variables), limits);
   return depthErrors.length === 0 ? undefined : { errors: depthErrors };
 }
 
-/** Wraps an engine so every query, mutation and subscription is checked against the limits first. */
+/**
+ * Wraps an engine so every query, mutation and subscription is checked against the limits first.
+ * Query texts that passed are remembered (clients repeat the same few), so only their variables
+ * are checked again.
+ */
 export function withQueryLimits(
   engine: LocalGraphqlEngine,
   limits: QueryLimits = DEFAULT_QUERY_LIMITS,
 ): LocalGraphqlEngine {
+  const passed = new DocumentCache<true>();
   return {
-    execute: async (request, caller) => refuse(request, limits) ?? engine.execute(request, caller),
+    execute: async (request, caller) =>
+      refuse(request, limits, passed) ?? engine.execute(request, caller),
     subscribe: async (request, caller) =>
-      refuse(request, limits) ?? engine.subscribe(request, caller),
+      refuse(request, limits, passed) ?? engine.subscribe(request, caller),
   };
 }

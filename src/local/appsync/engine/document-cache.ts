@@ -7,9 +7,12 @@ import type { DocumentNode } from 'graphql';
 /** How many distinct documents an engine keeps by default. */
 export const DEFAULT_DOCUMENT_CACHE_SIZE = 500;
 
-/** A bounded least-recently-used map from query text to a document that passed validation. */
-export class DocumentCache {
-  private readonly entries = new Map<string, DocumentNode>();
+/**
+ * A bounded least-recently-used map from query text to a document that passed validation (or
+ * to another verdict on the text, such as "within the query limits").
+ */
+export class DocumentCache<Value = DocumentNode> {
+  private readonly entries = new Map<string, Value>();
 
   public constructor(private readonly capacity: number = DEFAULT_DOCUMENT_CACHE_SIZE) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -25,7 +28,7 @@ export class DocumentCache {
   }
 
   /** The validated document for `query`, marked as most recently used; undefined when absent. */
-  public get(query: string): DocumentNode | undefined {
+  public get(query: string): Value | undefined {
     const document = this.entries.get(query);
     if (document !== undefined) {
       // Map keeps insertion order: re-inserting moves the entry to the young end.
@@ -36,7 +39,7 @@ export class DocumentCache {
   }
 
   /** Keeps `document` (which must have passed validation) for `query`, evicting the oldest. */
-  public set(query: string, document: DocumentNode): void {
+  public set(query: string, document: Value): void {
     this.entries.delete(query);
     this.entries.set(query, document);
     if (this.entries.size > this.capacity) {
