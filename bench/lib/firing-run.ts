@@ -33,6 +33,8 @@ export interface FiringRun {
     readonly subscription: number[];
     readonly queueFiredAt: number[];
     readonly queueReceived: number[];
+    /** The subscription samples of schedules due after the last create returned. */
+    readonly subscriptionAfterCreating: number[];
   };
   readonly delivery: { readonly subscription: DeliveryCount; readonly queue: DeliveryCount };
   /** HTTP requests served by dynalite, fauxqs and the GraphQL endpoint during the run. */
@@ -78,20 +80,22 @@ export function leadMsFor(count: number, ratePerSecond: number, minimumMs = 3000
   return Math.round(minimumMs + (1.5 * count * 1000) / Math.max(1, ratePerSecond));
 }
 
-function latenessOf(log: FiringLog, dueAt: ReadonlyMap<string, number>) {
+function latenessOf(log: FiringLog, dueAt: ReadonlyMap<string, number>, createdByMs: number) {
   const subscription: number[] = [];
+  const subscriptionAfterCreating: number[] = [];
   const queueFiredAt: number[] = [];
   const queueReceived: number[] = [];
   for (const [id, due] of dueAt) {
     const first = log.subscription.get(id)?.[0];
     if (first !== undefined) subscription.push(first - due);
+    if (first !== undefined && due > createdByMs) subscriptionAfterCreating.push(first - due);
     const delivery = log.queue.get(id)?.[0];
     if (delivery !== undefined) {
       queueFiredAt.push(delivery.firedAtMs - due);
       queueReceived.push(delivery.receivedAtMs - due);
     }
   }
-  return { subscription, queueFiredAt, queueReceived };
+  return { subscription, queueFiredAt, queueReceived, subscriptionAfterCreating };
 }
 
 /** Deliveries per id; the same SQS message received twice by the bench counts once. */
@@ -133,6 +137,7 @@ export async function runFiring(bench: BenchStack, options: FiringRunOptions): P
   const late = new Set<string>();
   await createAll(bench, options, dueAt, late);
   const createSeconds = (performance.now() - started) / 1000;
+  const createdByMs = Date.now();
   const lastDue = Math.max(...dueAt.values());
   options.progress.phase('waiting for deliveries (subscription + queue)');
   await waitForDeliveries(bench.log, dueAt, lastDue, options);
@@ -143,7 +148,11 @@ export async function runFiring(bench: BenchStack, options: FiringRunOptions): P
     created: dueAt.size,
     createSeconds,
     createdAfterDue: late.size,
-    lateness: latenessOf(bench.log, new Map([...dueAt].filter(([id]) => !late.has(id)))),
+    lateness: latenessOf(
+      bench.log,
+      new Map([...dueAt].filter(([id]) => !late.has(id))),
+      createdByMs,
+    ),
     delivery: {
       subscription: countDeliveries(
         dueAt.keys(),

@@ -113,7 +113,7 @@ export const pendingScaleScenario: Scenario = {
     'feeder reads per pass with 10,000 versus --n far-future pending items (target: within 10%)',
   async run(context) {
     const startedAtMs = Date.now();
-    const large = context.n ?? (context.quick ? 2000 : 100_000);
+    const large = context.n ?? (context.quick ? 2000 : 1_000_000);
     const small = context.quick ? 200 : 10_000;
     const due = context.quick ? 20 : 1000;
     const few = await measurePass(context, small, due);

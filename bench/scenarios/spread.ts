@@ -54,15 +54,24 @@ export const spreadScenario: Scenario = {
             undefined,
             undefined,
           ).filter((figure) => figure.name.endsWith('p99')),
+          // Creating runs flat out for the first part of the window and competes for the CPU.
+          ...latenessFigures(
+            'lateness, subscription, due after the last create',
+            run.lateness.subscriptionAfterCreating,
+            undefined,
+            undefined,
+          ).filter((figure) => figure.name.endsWith('p99')),
           ...deliveryFigures([run.delivery.subscription, run.delivery.queue], undefined),
         ],
         samples: {
           'ours: subscription': run.lateness.subscription,
           'ours: output queue (firedAt)': run.lateness.queueFiredAt,
+          'ours: subscription, due after the last create': run.lateness.subscriptionAfterCreating,
         },
         delivery: { subscription: run.delivery.subscription, 'output queue': run.delivery.queue },
         extra: {
           createdAfterDue: run.createdAfterDue,
+          createSeconds: run.createSeconds,
           httpCalls: run.httpCalls,
           serverTimes: run.serverTimes,
           sdkCalls: run.sdkCalls,
