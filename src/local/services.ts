@@ -1,14 +1,13 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createDynamoClient, createSqsClient } from '../aws/clients.js';
 import { scheduleTableDefinition } from '../aws/table.js';
+import { startServiceThread } from './service-thread.js';
 
 /** Names of the local resources; the defaults match the CDK stack's logical names. */
 export interface LocalResourceNames {
@@ -37,105 +36,90 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
+/** What fauxqs tells of one message when a queue is inspected. */
+export interface InspectedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly sentTimestamp: number;
+  /** Epoch ms at which a delayed message becomes visible. */
+  readonly delayUntil?: number;
+}
+
+/** Messages of one fauxqs queue, by state. */
+export interface QueueContents {
+  readonly ready: readonly InspectedMessage[];
+  readonly delayed: readonly InspectedMessage[];
+  readonly inflight: readonly { readonly message: InspectedMessage }[];
+}
+
 /** A running fauxqs (SQS stand-in) server. */
 export interface LocalSqs {
   readonly endpoint: string;
-  readonly server: FauxqsServer;
+  /** The messages of queue `name` without receiving them; undefined when there is no such queue. */
+  inspectQueue(name: string): Promise<QueueContents | undefined>;
   stop(): Promise<void>;
 }
 
-/*
- * dynalite runs in a worker thread: its request parsing, validation and LevelDB writes otherwise
- * share one event loop with the GraphQL endpoint, the resolvers and the dispatcher, and under a
- * burst every claim write queued behind them. A thread (not a child process) dies with the process
- * on kill -9, so nothing is left holding the LevelDB lock.
- */
-const DYNALITE_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const dynalite = require(workerData.dynalitePath);
-const server = dynalite(workerData.options);
-server.on('error', (error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
-server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-parentPort.on('message', () => {
-  server.close((error) => {
-    parentPort.postMessage({ stopped: true, error: error ? String(error.stack || error) : undefined });
-    parentPort.close();
+const DYNALITE_SCRIPT = `
+async function start(options) {
+  const server = require(options.modulePath)(options.dynalite);
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
   });
-});
+  return {
+    port: server.address().port,
+    stop: () => new Promise((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
 `;
 
-type ThreadMessage =
-  | { readonly port: number }
-  | { readonly error: string }
-  | { readonly stopped: true; readonly error?: string };
-
-function nextMessage(worker: Worker): Promise<ThreadMessage> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number) =>
-      reject(new Error(`dynalite thread exited with code ${code} before answering`));
-    worker.once('error', reject);
-    worker.once('exit', onExit);
-    worker.once('message', (message: ThreadMessage) => {
-      worker.off('error', reject);
-      worker.off('exit', onExit);
-      resolve(message);
-    });
-  });
-}
-
 /**
- * Starts dynalite on `port` (0 picks a free one), in its own worker thread. With `dataDir` the
- * tables persist in LevelDB there; without it they live in memory. stop() closes the server and
- * its database, then ends the thread.
+ * Starts dynalite on `port` (0 picks a free one), in its own thread. With `dataDir` the tables
+ * persist in LevelDB there; without it they live in memory. stop() closes the server and its
+ * database, then ends the thread.
  */
 export async function startLocalDynamo(
   options: { port?: number; dataDir?: string } = {},
 ): Promise<LocalDynamo> {
-  const worker = new Worker(DYNALITE_THREAD, {
-    eval: true,
-    workerData: {
-      dynalitePath: createRequire(import.meta.url).resolve('dynalite'),
-      port: options.port ?? 0,
-      options: {
-        createTableMs: 0,
-        deleteTableMs: 0,
-        updateTableMs: 0,
-        ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
-      },
+  const where = `on port ${options.port ?? 0} (data dir ${options.dataDir ?? 'in memory'})`;
+  const thread = await startServiceThread(`dynalite ${where}`, DYNALITE_SCRIPT, {
+    modulePath: createRequire(import.meta.url).resolve('dynalite'),
+    port: options.port ?? 0,
+    dynalite: {
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
     },
   });
-  const started = await nextMessage(worker);
-  if (!('port' in started)) {
-    await worker.terminate();
-    throw new Error(
-      `dynalite did not start on port ${options.port ?? 0} (data dir ${options.dataDir ?? 'in memory'}): ${'error' in started ? started.error : 'no port'}`,
-    );
-  }
-  let exited = false;
-  worker.once('exit', () => {
-    exited = true;
-  });
-  let stopping: Promise<void> | undefined;
-  const stop = async (): Promise<void> => {
-    if (exited) return;
-    const answer = nextMessage(worker);
-    worker.postMessage('stop');
-    const stopped = await answer;
-    await worker.terminate();
-    if ('error' in stopped && stopped.error !== undefined) {
-      throw new Error(`Stopping dynalite failed: ${stopped.error}`);
-    }
-  };
-  return {
-    endpoint: `http://127.0.0.1:${started.port}`,
-    stop: () => (stopping ??= stop()),
-  };
+  return { endpoint: `http://127.0.0.1:${thread.port}`, stop: thread.stop };
 }
 
-/** Starts fauxqs on `port` (0 picks a free one); its queues live in memory only. */
+const FAUXQS_SCRIPT = `
+async function start(options) {
+  const { startFauxqs } = await import(options.moduleUrl);
+  const server = await startFauxqs({ port: options.port, logger: false });
+  return {
+    port: server.port,
+    stop: () => server.stop(),
+    inspectQueue: (name) => server.inspectQueue(name)?.messages,
+  };
+}
+`;
+
+/** Starts fauxqs on `port` (0 picks a free one), in its own thread; queues live in memory only. */
 export async function startLocalSqs(options: { port?: number } = {}): Promise<LocalSqs> {
-  const server = await startFauxqs({ port: options.port ?? 0, logger: false });
-  return { endpoint: `http://127.0.0.1:${server.port}`, server, stop: () => server.stop() };
+  const thread = await startServiceThread(`fauxqs on port ${options.port ?? 0}`, FAUXQS_SCRIPT, {
+    moduleUrl: import.meta.resolve('fauxqs'),
+    port: options.port ?? 0,
+  });
+  return {
+    endpoint: `http://127.0.0.1:${thread.port}`,
+    inspectQueue: async (name) =>
+      (await thread.call('inspectQueue', name)) as QueueContents | undefined,
+    stop: thread.stop,
+  };
 }
 
 /** Queue URLs of the local resources. */

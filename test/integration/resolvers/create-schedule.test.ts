@@ -19,12 +19,12 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
   });
 
   function delayedMessages() {
-    return h.services.sqs.server.inspectQueue(queueName(h.services.delayQueueUrl))?.messages;
+    return h.services.sqs.inspectQueue(queueName(h.services.delayQueueUrl));
   }
 
   it('fast path: stores QUEUED and lands a delayed SQS message with the id and the delay', async () => {
     // Prepare
-    const before = delayedMessages()?.delayed.length ?? 0;
+    const before = (await delayedMessages())?.delayed.length ?? 0;
 
     // Act
     const result = await h.run(userCaller('fast-user'), CREATE, {
@@ -39,7 +39,7 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
       status: 'QUEUED',
       payload: '{"kind":"fast"}',
     });
-    const delayed = delayedMessages()?.delayed ?? [];
+    const delayed = (await delayedMessages())?.delayed ?? [];
     expect(delayed.length).toBe(before + 1);
     const message = delayed.find((m) => JSON.parse(m.body).id === schedule.id);
     expect(JSON.parse(message?.body ?? '{}')).toEqual({ id: schedule.id });
@@ -73,7 +73,7 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
 
   it('far path: stores PENDING in its time bucket and sends nothing', async () => {
     // Prepare
-    const before = delayedMessages();
+    const before = await delayedMessages();
     const count = (before?.delayed.length ?? 0) + (before?.ready.length ?? 0);
     const dueAt = new Date(Date.now() + 3_600_000).toISOString();
 
@@ -85,7 +85,7 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
     // Assess
     const schedule = result.data?.['createSchedule'];
     expect(schedule).toMatchObject({ status: 'PENDING', dueAt, payload: '[1,2,3]' });
-    const after = delayedMessages();
+    const after = await delayedMessages();
     expect((after?.delayed.length ?? 0) + (after?.ready.length ?? 0)).toBe(count);
     const key = scheduleKey(schedule.id, BUCKET_WIDTH_SECONDS)!;
     expect(key.pk).toMatch(/^j#\d{4}-\d\d-\d\dT\d\d:\d\d#[01]$/);
@@ -96,7 +96,7 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
     // Prepare
     const input = { delaySeconds: 40, payload: '{"n":1}', clientToken: 'retry-1' };
     const first = await h.run(userCaller('retry-user'), CREATE, { input });
-    const sentBefore = delayedMessages()?.delayed.length ?? 0;
+    const sentBefore = (await delayedMessages())?.delayed.length ?? 0;
 
     // Act
     const second = await h.run(userCaller('retry-user'), CREATE, { input });
@@ -104,7 +104,7 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
     // Assess
     expect(second.errors).toBeUndefined();
     expect(second.data?.['createSchedule']).toEqual(first.data?.['createSchedule']);
-    expect(delayedMessages()?.delayed.length).toBe(sentBefore);
+    expect((await delayedMessages())?.delayed.length).toBe(sentBefore);
   });
 
   it('the same clientToken of another owner is independent', async () => {
@@ -153,7 +153,7 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
         Key: { pk: { S: key.pk }, sk: { S: key.sk } },
       }),
     );
-    const sentBefore = delayedMessages()?.delayed.length ?? 0;
+    const sentBefore = (await delayedMessages())?.delayed.length ?? 0;
 
     // Act
     const replay = await h.run(userCaller('heal-user'), CREATE, { input });
@@ -161,7 +161,7 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
     // Assess
     expect(replay.data?.['createSchedule']).toEqual(first);
     expect(await h.getItem(key.pk, key.sk)).toMatchObject({ id: first.id, status: 'QUEUED' });
-    expect(delayedMessages()?.delayed.length).toBe(sentBefore + 1);
+    expect((await delayedMessages())?.delayed.length).toBe(sentBefore + 1);
     const token = clientTokenKey('heal-user', 'heal-1');
     const record = await h.getItem(token.pk, token.sk);
     expect(record).toMatchObject({ scheduleId: first.id });
