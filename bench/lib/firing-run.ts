@@ -41,8 +41,8 @@ export interface FiringRun {
   readonly httpCalls: CallCounts;
   /** SDK calls the stack made during the run. */
   readonly sdkCalls: SdkCounts;
-  /** Mean and longest server-side answer time (ms) by call kind during the run. */
-  readonly serverTimes: Record<string, { count: number; meanMs: number; maxMs: number }>;
+  /** Mean and longest answer time (ms) by call kind during the run: as the caller saw it for AWS calls, at the endpoint for GraphQL. */
+  readonly answerTimes: Record<string, { count: number; meanMs: number; maxMs: number }>;
 }
 
 /** Creates one schedule due now and waits until both channels deliver it, to warm everything up. */
@@ -162,12 +162,12 @@ export async function runFiring(bench: BenchStack, options: FiringRunOptions): P
     },
     httpCalls: diffCounts(httpBefore, bench.http.snapshot()),
     sdkCalls: diffSdkCounts(sdkBefore, bench.sdk.snapshot()),
-    serverTimes: serverTimesSince(timingsBefore, bench.http.timings()),
+    answerTimes: answerTimesSince(timingsBefore, bench.http.timings()),
   };
 }
 
-function serverTimesSince(before: CallTimings, after: CallTimings): FiringRun['serverTimes'] {
-  const times: FiringRun['serverTimes'] = {};
+function answerTimesSince(before: CallTimings, after: CallTimings): FiringRun['answerTimes'] {
+  const times: FiringRun['answerTimes'] = {};
   for (const [label, timing] of Object.entries(after)) {
     const count = timing.count - (before[label]?.count ?? 0);
     if (count === 0) continue;

@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage, Server } from 'node:http';
+import type { ClientRequest, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Header the bench's own AWS clients send, so their calls are not billed to the scheduler. */
@@ -11,11 +11,11 @@ export type CallCounts = Record<string, number>;
 /** Server-side time to answer, by label: request count and total milliseconds. */
 export type CallTimings = Record<string, { count: number; totalMs: number; maxMs: number }>;
 
-/** Counts every HTTP request served in this process, by API operation. */
+/** Counts the AWS calls made and the GraphQL requests served in this process, by API operation. */
 export interface HttpMeter {
   /** A copy of the counts so far. */
   snapshot(): CallCounts;
-  /** A copy of the server-side answer times so far. */
+  /** A copy of the answer times so far (client-observed for AWS calls, server-side for GraphQL). */
   timings(): CallTimings;
   /** Stops counting. */
   close(): void;
@@ -27,39 +27,43 @@ interface ServerRequestMessage {
   readonly server: Server;
 }
 
-/** Names the API operation of a request: the AWS JSON-protocol target, or the GraphQL auth kind. */
-export function labelRequest(request: IncomingMessage): string | undefined {
-  if (request.headers[BENCH_CALLER_HEADER] !== undefined) return undefined;
-  const target = request.headers['x-amz-target'];
-  if (typeof target === 'string') return target;
+/** Names an AWS call by its JSON-protocol target; undefined for the bench's own calls. */
+export function labelAwsCall(header: (name: string) => unknown): string | undefined {
+  if (header(BENCH_CALLER_HEADER) !== undefined) return undefined;
+  const target = header('x-amz-target');
+  return typeof target === 'string' ? target : undefined;
+}
+
+/** Names a GraphQL request by the caller's auth kind; undefined for anything else. */
+export function labelGraphqlRequest(request: IncomingMessage): string | undefined {
   const path = (request.url ?? '').split('?')[0];
-  if (request.method === 'POST' && path === '/graphql') {
-    const authorization = request.headers.authorization ?? '';
-    if (authorization.startsWith('AWS4-HMAC-SHA256')) return 'graphql (iam)';
-    return request.headers['x-api-key'] === undefined ? 'graphql (jwt)' : 'graphql (api key)';
-  }
-  if (request.method === 'POST' && path === '/') return 'aws (query protocol)';
-  return undefined;
+  if (request.method !== 'POST' || path !== '/graphql') return undefined;
+  const authorization = request.headers.authorization ?? '';
+  if (authorization.startsWith('AWS4-HMAC-SHA256')) return 'graphql (iam)';
+  return request.headers['x-api-key'] === undefined ? 'graphql (jwt)' : 'graphql (api key)';
+}
+
+interface ClientRequestMessage {
+  readonly request: ClientRequest;
 }
 
 /**
- * Counts the requests every HTTP server of this process receives (dynalite, fauxqs, the local
- * GraphQL endpoint) through Node's `http.server.request.start` diagnostics channel, so calls are
- * counted whichever client made them: SDK clients, signed fetches or the bench itself.
+ * Counts, through Node's diagnostics channels: every AWS call this process makes (the stack's SDK
+ * clients and the resolvers' HTTP data source; dynalite and fauxqs answer in their own threads,
+ * where a server-side count cannot see them), and every GraphQL request the local endpoint
+ * serves (the client's creates and the dispatcher's publishes). Each call is counted once.
  */
 export function startHttpMeter(): HttpMeter {
   const counts: CallCounts = {};
   const timings: CallTimings = {};
   const started = new WeakMap<object, { label: string; atMs: number }>();
-  const onRequest = (message: unknown) => {
-    const { request, response } = message as ServerRequestMessage;
-    const label = labelRequest(request);
+  const begin = (key: object, label: string | undefined) => {
     if (label === undefined) return;
     counts[label] = (counts[label] ?? 0) + 1;
-    started.set(response, { label, atMs: performance.now() });
+    started.set(key, { label, atMs: performance.now() });
   };
-  const onFinish = (message: unknown) => {
-    const start = started.get((message as ServerRequestMessage).response);
+  const finish = (key: object) => {
+    const start = started.get(key);
     if (start === undefined) return;
     const elapsed = performance.now() - start.atMs;
     const timing = (timings[start.label] ??= { count: 0, totalMs: 0, maxMs: 0 });
@@ -67,14 +71,36 @@ export function startHttpMeter(): HttpMeter {
     timing.totalMs += elapsed;
     timing.maxMs = Math.max(timing.maxMs, elapsed);
   };
-  subscribe('http.server.request.start', onRequest);
-  subscribe('http.server.response.finish', onFinish);
+  const channels: [string, (message: unknown) => void][] = [
+    [
+      'http.client.request.start',
+      (message) => {
+        const { request } = message as ClientRequestMessage;
+        begin(
+          request,
+          labelAwsCall((name) => request.getHeader(name)),
+        );
+      },
+    ],
+    ['http.client.response.finish', (message) => finish((message as ClientRequestMessage).request)],
+    [
+      'http.server.request.start',
+      (message) => {
+        const { request, response } = message as ServerRequestMessage;
+        begin(response, labelGraphqlRequest(request));
+      },
+    ],
+    [
+      'http.server.response.finish',
+      (message) => finish((message as ServerRequestMessage).response),
+    ],
+  ];
+  for (const [channel, listener] of channels) subscribe(channel, listener);
   return {
     snapshot: () => ({ ...counts }),
     timings: () => structuredClone(timings),
     close: () => {
-      unsubscribe('http.server.request.start', onRequest);
-      unsubscribe('http.server.response.finish', onFinish);
+      for (const [channel, listener] of channels) unsubscribe(channel, listener);
     },
   };
 }

@@ -101,7 +101,7 @@ export const burstScenario: Scenario = {
       extra: {
         createdAfterDue: ours.createdAfterDue,
         httpCalls: ours.httpCalls,
-        serverTimes: ours.serverTimes,
+        answerTimes: ours.answerTimes,
         sdkCalls: ours.sdkCalls,
       },
       notes:

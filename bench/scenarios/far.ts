@@ -66,7 +66,7 @@ export const farScenario: Scenario = {
         extra: {
           createdAfterDue: run.createdAfterDue,
           httpCalls: run.httpCalls,
-          serverTimes: run.serverTimes,
+          answerTimes: run.answerTimes,
           sdkCalls: run.sdkCalls,
         },
       });

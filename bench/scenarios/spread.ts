@@ -73,7 +73,7 @@ export const spreadScenario: Scenario = {
           createdAfterDue: run.createdAfterDue,
           createSeconds: run.createSeconds,
           httpCalls: run.httpCalls,
-          serverTimes: run.serverTimes,
+          answerTimes: run.answerTimes,
           sdkCalls: run.sdkCalls,
         },
         notes:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costPerMillion, shardsForPeak, unitsPerSchedule } from '../../bench/lib/cost-model.js';
-import { labelRequest } from '../../bench/lib/http-meter.js';
+import { labelAwsCall, labelGraphqlRequest } from '../../bench/lib/http-meter.js';
 import { countDeliveries, downsample, quantile, summarize } from '../../bench/lib/stats.js';
 import { niceCeiling, renderCdfSvg } from '../../bench/lib/svg-chart.js';
 import { markdownTable } from '../../bench/lib/table.js';
@@ -113,16 +113,24 @@ describe('bench call labels', () => {
     ({ method: 'POST', url, headers }) as unknown as IncomingMessage;
 
   it('names AWS JSON targets and GraphQL auth kinds, and skips the bench itself', () => {
-    expect(labelRequest(request({ 'x-amz-target': 'AmazonSQS.SendMessage' }))).toBe(
+    const headers =
+      (values: Record<string, string>) =>
+      (name: string): unknown =>
+        values[name];
+    expect(labelAwsCall(headers({ 'x-amz-target': 'AmazonSQS.SendMessage' }))).toBe(
       'AmazonSQS.SendMessage',
     );
-    expect(labelRequest(request({ 'x-api-key': 'k' }, '/graphql'))).toBe('graphql (api key)');
     expect(
-      labelRequest(request({ authorization: 'AWS4-HMAC-SHA256 Credential=x' }, '/graphql')),
-    ).toBe('graphql (iam)');
-    expect(
-      labelRequest(request({ 'x-bench-caller': '1', 'x-amz-target': 'AmazonSQS.ReceiveMessage' })),
+      labelAwsCall(headers({ 'x-bench-caller': '1', 'x-amz-target': 'AmazonSQS.ReceiveMessage' })),
     ).toBeUndefined();
+    expect(labelAwsCall(headers({}))).toBeUndefined();
+    expect(labelGraphqlRequest(request({ 'x-api-key': 'k' }, '/graphql'))).toBe(
+      'graphql (api key)',
+    );
+    expect(
+      labelGraphqlRequest(request({ authorization: 'AWS4-HMAC-SHA256 Credential=x' }, '/graphql')),
+    ).toBe('graphql (iam)');
+    expect(labelGraphqlRequest(request({ 'x-api-key': 'k' }, '/'))).toBeUndefined();
   });
 });
 
