@@ -23,8 +23,8 @@ export function publishScheduleFiredDocument(count: number): string {
 }
 
 /**
- * Events per request. AppSync has no field limit this close; a request body stays well under
- * its limit because payloads are capped (MAX_PAYLOAD_BYTES) and the size cap below.
+ * Events per request: ten aliases stay under the local endpoint's alias limit (20), and the
+ * size cap (payloads are at most MAX_PAYLOAD_BYTES each) keeps a request body small.
  */
 const BATCH_LIMITS = {
   maxItems: 10,
