@@ -49,20 +49,15 @@ function sumWhere(counts: CallCounts, match: (label: string) => boolean): number
   );
 }
 
-/** Calls of the stack's DynamoDB client whose operation is one of `operations`. */
-function dynamoCalls(sdk: SdkCounts, operations: readonly string[]): number {
-  return Object.entries(sdk)
-    .filter(([kind]) =>
-      operations.some((op) => kind === `dynamodb ${op}` || kind.startsWith(`dynamodb ${op}@`)),
-    )
-    .reduce((total, [, value]) => total + value.calls, 0);
+/** The AWS-JSON operation name of a metered label, e.g. "PutItem" of "DynamoDB_20120810.PutItem". */
+function operation(label: string): string {
+  return label.split('.').pop() ?? label;
 }
 
 /**
- * Billable units per schedule from what a run counted: HTTP requests at fauxqs and the GraphQL
- * endpoint (the bench's own excluded); DynamoDB calls, read capacity and dispatcher batches
- * from the SDK meter (dynalite answers in a worker thread, out of the HTTP meter's sight); and
- * the subscription events delivered.
+ * Billable units per schedule from what a run counted: the HTTP meter's AWS calls and GraphQL
+ * requests (the bench's own excluded), read capacity and dispatcher batches from the SDK meter,
+ * and the subscription events delivered.
  */
 export function unitsPerSchedule(
   schedules: number,
@@ -71,9 +66,10 @@ export function unitsPerSchedule(
   realtimeUpdates: number,
 ): UnitsPerSchedule {
   const per = (value: number) => value / Math.max(1, schedules);
+  const dynamo = (label: string) => label.startsWith('DynamoDB_');
   const sqs = (label: string) => label.startsWith('AmazonSQS.');
-  const writes = dynamoCalls(sdk, WRITES);
-  const readCalls = dynamoCalls(sdk, READS);
+  const writes = sumWhere(http, (label) => dynamo(label) && WRITES.includes(operation(label)));
+  const readCalls = sumWhere(http, (label) => dynamo(label) && READS.includes(operation(label)));
   const readCapacity = Object.entries(sdk)
     .filter(
       ([kind]) => kind.startsWith('dynamodb ') && READS.some((read) => kind.includes(` ${read}`)),
@@ -84,7 +80,7 @@ export function unitsPerSchedule(
     appsyncRequests: per(sumWhere(http, (label) => label.startsWith('graphql'))),
     realtimeUpdates: per(realtimeUpdates),
     dynamoWriteUnits: per(writes * ASSUMPTIONS.indexWriteFactor * ASSUMPTIONS.writeUnitsPerWrite),
-    // Reads that reported their consumed capacity count it; otherwise one unit a call.
+    // Reads the SDK meter saw report their consumed capacity; others count one unit a call.
     dynamoReadUnits: per(Math.max(readCapacity, readCapacity > 0 ? 0 : readCalls)),
     sqsRequests: per(sumWhere(http, sqs)),
     lambdaInvocations: per(dispatcherBatches),

@@ -37,11 +37,11 @@ export interface FiringRun {
     readonly subscriptionAfterCreating: number[];
   };
   readonly delivery: { readonly subscription: DeliveryCount; readonly queue: DeliveryCount };
-  /** HTTP requests served by dynalite, fauxqs and the GraphQL endpoint during the run. */
+  /** AWS calls the stack made and GraphQL requests the endpoint served during the run. */
   readonly httpCalls: CallCounts;
   /** SDK calls the stack made during the run. */
   readonly sdkCalls: SdkCounts;
-  /** Mean and longest answer time (ms) by call kind during the run: as the caller saw it for AWS calls, at the endpoint for GraphQL. */
+  /** Mean and longest answer time (ms) by call kind: caller-side for AWS, endpoint-side for GraphQL. */
   readonly answerTimes: Record<string, { count: number; meanMs: number; maxMs: number }>;
 }
 

@@ -1,6 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /** Header the bench's own AWS clients send, so their calls are not billed to the scheduler. */
 export const BENCH_CALLER_HEADER = 'x-bench-caller';
@@ -8,7 +7,7 @@ export const BENCH_CALLER_HEADER = 'x-bench-caller';
 /** Counts of requests by label, e.g. "DynamoDB_20120810.PutItem" or "graphql (api key)". */
 export type CallCounts = Record<string, number>;
 
-/** Server-side time to answer, by label: request count and total milliseconds. */
+/** Time to answer, by label: request count, total and longest milliseconds. */
 export type CallTimings = Record<string, { count: number; totalMs: number; maxMs: number }>;
 
 /** Counts the AWS calls made and the GraphQL requests served in this process, by API operation. */
@@ -113,12 +112,4 @@ export function diffCounts(before: CallCounts, after: CallCounts): CallCounts {
     if (delta !== 0) diff[label] = delta;
   }
   return diff;
-}
-
-/** The port a server listens on, or undefined when it is not listening on TCP. */
-export function portOf(server: Server): number | undefined {
-  const address = server.address();
-  return address !== null && typeof address === 'object'
-    ? (address as AddressInfo).port
-    : undefined;
 }

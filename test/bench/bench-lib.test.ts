@@ -66,18 +66,11 @@ describe('bench cost model', () => {
     const http = {
       'graphql (api key)': 10,
       'graphql (iam)': 10,
+      'DynamoDB_20120810.PutItem': 10,
+      'DynamoDB_20120810.UpdateItem': 10,
       'AmazonSQS.SendMessage': 20,
     };
-    const calls = (count: number) => ({
-      calls: count,
-      scanned: 0,
-      capacityUnits: 0,
-      messages: 0,
-      nonEmpty: 0,
-    });
     const sdk = {
-      'dynamodb PutItem': calls(10),
-      'dynamodb UpdateItem': calls(10),
       'sqs ReceiveMessage': { calls: 4, scanned: 0, capacityUnits: 0, messages: 10, nonEmpty: 2 },
     };
     // Act

@@ -27,7 +27,7 @@ export class DocumentCache<Value = DocumentNode> {
     return this.entries.size;
   }
 
-  /** The validated document for `query`, marked as most recently used; undefined when absent. */
+  /** What is kept for `query`, marked as most recently used; undefined when absent. */
   public get(query: string): Value | undefined {
     const document = this.entries.get(query);
     if (document !== undefined) {
@@ -38,7 +38,7 @@ export class DocumentCache<Value = DocumentNode> {
     return document;
   }
 
-  /** Keeps `document` (which must have passed validation) for `query`, evicting the oldest. */
+  /** Keeps `document` (a validated document, or a verdict) for `query`, evicting the oldest. */
   public set(query: string, document: Value): void {
     this.entries.delete(query);
     this.entries.set(query, document);
