@@ -16,6 +16,8 @@ export interface EngineSettings extends SchedulerSettings {
   readonly sendConcurrency: number;
   /** Messages per SendMessageBatch call (SQS max 10). @default 10 */
   readonly sendBatchSize: number;
+  /** publishScheduleFired requests the dispatcher keeps in flight (one per event). @default 16 */
+  readonly publishConcurrency: number;
   /** Items per Query page; the feeder checks its deadline between pages. @default 1000 */
   readonly queryPageSize: number;
   /** Longest the dispatcher holds an early message; earlier ones are re-sent with a delay. @default 2000 */
@@ -26,6 +28,19 @@ export interface EngineSettings extends SchedulerSettings {
   readonly feederStopMarginMs: number;
   /** Where a shard with no watermark yet starts reading, in seconds before now. @default 86400 */
   readonly initialLookbackSeconds: number;
+  /**
+   * A FIRING claim this old is stale: its holder is gone, so another message may take it and the
+   * feeder re-delivers it. At least the delay queue's visibility timeout, so a message waiting
+   * for SQS's redelivery is not taken over. @default 180 (the cloud's 6 x 30 s)
+   */
+  readonly claimStaleSeconds: number;
+  /** The delay queue's maxReceiveCount: the dispatcher reports a message's last try. @default 5 */
+  readonly maxReceiveCount: number;
+  /**
+   * Failed delivery attempts after which the feeder stops re-delivering a claim (dead-lettered:
+   * only a DLQ redrive delivers it then). @default 10 (two messages' worth of receives)
+   */
+  readonly maxDeliveryAttempts: number;
 }
 
 type EngineOnlySettings = Omit<EngineSettings, keyof SchedulerSettings>;
@@ -36,6 +51,7 @@ export const ENGINE_SETTING_SPECS: readonly IntegerSettingSpec<keyof EngineOnlyS
   { name: 'strandedGraceSeconds', env: 'STRANDED_GRACE_SECONDS', fallback: 60, min: 1, max: 3600 },
   { name: 'sendConcurrency', env: 'SEND_CONCURRENCY', fallback: 8, min: 1, max: 100 },
   { name: 'sendBatchSize', env: 'SEND_BATCH_SIZE', fallback: 10, min: 1, max: 10 },
+  { name: 'publishConcurrency', env: 'PUBLISH_CONCURRENCY', fallback: 16, min: 1, max: 256 },
   { name: 'queryPageSize', env: 'QUERY_PAGE_SIZE', fallback: 1000, min: 10, max: 10_000 },
   { name: 'maxHoldMs', env: 'MAX_HOLD_MS', fallback: 2000, min: 1000, max: 60_000 },
   { name: 'feederMaxRunSeconds', env: 'FEEDER_MAX_RUN_SECONDS', fallback: 50, min: 1, max: 890 },
@@ -46,6 +62,15 @@ export const ENGINE_SETTING_SPECS: readonly IntegerSettingSpec<keyof EngineOnlyS
     fallback: 86_400,
     min: 0,
     max: 31_536_000,
+  },
+  { name: 'claimStaleSeconds', env: 'CLAIM_STALE_SECONDS', fallback: 180, min: 1, max: 43_200 },
+  { name: 'maxReceiveCount', env: 'MAX_RECEIVE_COUNT', fallback: 5, min: 1, max: 1000 },
+  {
+    name: 'maxDeliveryAttempts',
+    env: 'MAX_DELIVERY_ATTEMPTS',
+    fallback: 10,
+    min: 1,
+    max: 10_000,
   },
 ];
 

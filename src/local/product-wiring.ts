@@ -14,7 +14,6 @@ import { SETTING_SPECS } from '../domain/settings.js';
 import { buildResolvers } from '../../scripts/build-resolvers.js';
 import type { LocalGraphqlEngine } from './appsync/contract.js';
 import { createLocalGraphqlEngine } from './appsync/engine/index.js';
-import { keepAliveFetch } from './appsync/runtime/data-sources/http.js';
 import type { LocalIamCredentials } from './auth/sigv4.js';
 import type { SqsBatchHandler } from './lambda/sqs-event-source.js';
 import type { LocalQueues } from './services.js';
@@ -148,7 +147,7 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
         url: graphqlUrl,
         region: 'us-east-1',
         credentials: config.iamCredentials,
-        fetch: keepAliveFetch,
+        maxConcurrency: settings.publishConcurrency,
       });
       const dispatcherHandler = makeDispatcherHandler({
         ...common,

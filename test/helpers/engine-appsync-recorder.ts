@@ -97,15 +97,16 @@ export async function startAppSyncRecorder(region = 'us-east-1'): Promise<AppSyn
       response.writeHead(500).end('injected failure');
       return;
     }
-    // One aliased publishScheduleFired field per variable; each is answered with its input.
+    // One unaliased publishScheduleFired per request, answered with its input as AppSync would.
     const parsed = JSON.parse(body) as { query: string; variables: Record<string, FiredEvent> };
     const receivedAtMs = Date.now();
     for (const input of Object.values(parsed.variables)) {
       calls.push({ input, query: parsed.query, receivedAtMs });
     }
+    const input = parsed.variables['input'] ?? null;
     response
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ data: parsed.variables }));
+      .end(JSON.stringify({ data: { publishScheduleFired: input } }));
   };
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
