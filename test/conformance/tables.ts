@@ -18,7 +18,7 @@ import type { LocalDynamo } from '../../src/local/services.js';
 export interface TestTable {
   readonly client: DynamoDBClient;
   readonly tableName: string;
-  put(item: Record<string, unknown>): Promise<void>;
+  put(item: object): Promise<void>;
   drop(): Promise<void>;
 }
 
