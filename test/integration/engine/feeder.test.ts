@@ -46,7 +46,7 @@ describe('feeder over dynalite and fauxqs (AppSync replaced by a local SigV4-ver
       soon.map((item) => item.id).sort(),
     );
     expect(harness.recorder.rejected).toEqual([]);
-    expect(harness.recorder.calls[0]?.query).toMatch(/e0: publishScheduleFired\(input: \$e0\)/);
+    expect(harness.recorder.calls[0]?.query).toMatch(/\{ publishScheduleFired\(input: \$input\)/);
     const first = soon[0];
     expect(fired.find((e) => e.id === first?.id)?.payload).toBe(first?.payload);
     const lateness = fired.map((e) => e.latenessMs);

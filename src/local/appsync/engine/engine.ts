@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   GraphQLError,
+  Kind,
   execute,
   getOperationAST,
   parse,
@@ -14,6 +15,7 @@ import {
   validate,
   type DocumentNode,
   type ExecutionResult,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -46,6 +48,11 @@ export interface LocalGraphqlEngineOptions {
   readonly nextTokenSecret?: string;
   /** Distinct valid documents kept parsed and validated. @default 500 */
   readonly documentCacheSize?: number;
+  /**
+   * Told about requests AppSync may not serve as we do, e.g. an aliased mutation that
+   * therefore publishes nothing. @default console.warn with an "[appsync]" prefix
+   */
+  readonly warn?: (message: string) => void;
 }
 
 /** The engine plus what tests and transports need to manage it. */
@@ -138,6 +145,7 @@ class LocalAppSyncEngine implements ClosableGraphqlEngine {
     readonly schema: GraphQLSchema,
     private readonly hub: SubscriptionHub,
     private readonly modes: ReadonlySet<AuthMode>,
+    private readonly warn: (message: string) => void,
     documentCacheSize?: number,
   ) {
     this.triggers = subscriptionTriggers(schema);
@@ -178,9 +186,9 @@ class LocalAppSyncEngine implements ClosableGraphqlEngine {
     const context: RequestContext = { caller, appended: [] };
     const result = await execute(this.argsOf(request, prepared, context));
     if (prepared.operation.operation === 'mutation') {
-      for (const { field, event } of publishedEvents(prepared.operation, result, this.triggers)) {
-        this.hub.publish(field, event);
-      }
+      const options = { fragments: fragmentsOf(prepared.document), warn: this.warn };
+      const events = publishedEvents(prepared.operation, result, this.triggers, options);
+      for (const { field, event } of events) this.hub.publish(field, event);
     }
     return finish(result, context.appended);
   }
@@ -227,7 +235,16 @@ export async function createLocalGraphqlEngine(
     ...(options.additionalAuthModes ?? ['API_KEY', 'AWS_IAM']),
   ]);
   installFieldResolvers({ schema, resolvers: manifest.resolvers, runtime, defaultAuthMode, hub });
-  return new LocalAppSyncEngine(schema, hub, modes, options.documentCacheSize);
+  const warn = options.warn ?? ((message: string) => console.warn(`[appsync] ${message}`));
+  return new LocalAppSyncEngine(schema, hub, modes, warn, options.documentCacheSize);
+}
+
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  return fragments;
 }
 
 function mapIterator<T, U>(
