@@ -26,14 +26,13 @@ export function request(
   const input = ctx.args.input;
   const nowMs = util.time.nowEpochMilliSeconds();
   const dueAtText = input.dueAt ?? null;
-  // AWSJSON arrives parsed, as in AppSync; the domain validates and stores the JSON text.
-  const payload = JSON.stringify(input.payload);
+  // AWSJSON arrives parsed, as in AppSync; the domain checks the value and stores its JSON text.
+  // The domain parses dueAt itself: util.time's handling of offsets is not documented.
   const parsed = validateCreateSchedule(
     {
-      dueAtText,
-      dueAtMs: dueAtText === null ? null : util.time.parseISO8601ToEpochMilliSeconds(dueAtText),
+      dueAt: dueAtText,
       delaySeconds: input.delaySeconds ?? null,
-      payload: payload === undefined ? '' : payload,
+      payload: input.payload as unknown,
       clientToken: input.clientToken ?? null,
     },
     nowMs,

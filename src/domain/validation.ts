@@ -1,7 +1,8 @@
 import { ErrorType } from './errors.js';
 import { fail, ok, type Result } from './result.js';
 import type { SchedulerSettings } from './settings.js';
-import { fractionDigits, isoFromEpochMs } from './time.js';
+import { validatePayloadValue } from './payload.js';
+import { fractionDigits, isoFromEpochMs, parseAwsDateTime } from './time.js';
 
 /** SQS refuses a DelaySeconds above this. */
 export const SQS_MAX_DELAY_SECONDS = 900;
@@ -10,15 +11,13 @@ const CLIENT_TOKEN_MAX_LENGTH = 64;
 const CLIENT_TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:';
 const MAX_ID_LENGTH = 64;
 
-/**
- * `createSchedule` input with the due time already parsed: `dueAtMs` comes from the caller's
- * date parser (`util.time` in resolvers), `dueAtText` is the original text for precision checks.
- */
+/** `createSchedule` input as the resolver receives it. */
 export interface CreateScheduleFields {
-  readonly dueAtText?: string | null;
-  readonly dueAtMs?: number | null;
+  /** AWSDateTime text; parsed here, so offsets with seconds and out-of-range ones are judged alike everywhere. */
+  readonly dueAt?: string | null;
   readonly delaySeconds?: number | null;
-  readonly payload: string;
+  /** The payload as AppSync hands AWSJSON to resolvers: already parsed into a JSON value. */
+  readonly payload: unknown;
   readonly clientToken?: string | null;
 }
 
@@ -26,6 +25,7 @@ export interface CreateScheduleFields {
 export interface AcceptedSchedule {
   readonly dueAtMs: number;
   readonly dueAt: string;
+  /** The payload as JSON text, equal in value to what the client sent. */
   readonly payload: string;
   readonly clientToken: string | null;
   /** True when the schedule goes straight to the delay queue instead of waiting for a feeder. */
@@ -71,7 +71,7 @@ export function validateClientToken(token: string): Result<string> {
 }
 
 function resolveDueAtMs(input: CreateScheduleFields, nowMs: number): Result<number> {
-  const hasDueAt = input.dueAtMs !== undefined && input.dueAtMs !== null;
+  const hasDueAt = input.dueAt !== undefined && input.dueAt !== null;
   const hasDelay = input.delaySeconds !== undefined && input.delaySeconds !== null;
   if (hasDueAt === hasDelay) {
     return fail(
@@ -89,20 +89,36 @@ function resolveDueAtMs(input: CreateScheduleFields, nowMs: number): Result<numb
     }
     return ok(nowMs + delay * 1000);
   }
-  const dueAtMs = input.dueAtMs as number;
-  if (Math.floor(dueAtMs) !== dueAtMs) {
+  const dueAtText = input.dueAt as string;
+  const dueAtMs = parseAwsDateTime('input.dueAt', dueAtText);
+  if (dueAtMs.ok && fractionDigits(dueAtText) > 3) {
     return fail(
       ErrorType.validation,
-      `input.dueAt is not a valid date-time; received ${String(input.dueAtText)}`,
+      `input.dueAt may have at most millisecond precision; received ${dueAtText}`,
     );
   }
-  if (typeof input.dueAtText === 'string' && fractionDigits(input.dueAtText) > 3) {
+  return dueAtMs;
+}
+
+/** The payload's JSON text when it fits the size limit and every channel can carry it unchanged. */
+function checkedPayload(value: unknown, settings: SchedulerSettings): Result<string> {
+  const text = value === undefined ? undefined : JSON.stringify(value);
+  if (text === undefined || text === '') {
+    return fail(ErrorType.validation, 'input.payload must be a JSON document; received nothing');
+  }
+  // Size first: it bounds the walk over the value.
+  const payloadBytes = utf8Length(text);
+  if (payloadBytes > settings.maxPayloadBytes) {
     return fail(
       ErrorType.validation,
-      `input.dueAt may have at most millisecond precision; received ${input.dueAtText}`,
+      `input.payload must be at most ${settings.maxPayloadBytes} bytes; received ${payloadBytes}`,
     );
   }
-  return ok(dueAtMs);
+  const content = validatePayloadValue(value, 'input.payload');
+  if (!content.ok) {
+    return fail(content.error.type, content.error.message);
+  }
+  return ok(text);
 }
 
 /** Applies every `createSchedule` rule at time `nowMs`; the error names the field and the value. */
@@ -129,18 +145,9 @@ export function validateCreateSchedule(
       `input.dueAt is more than ${settings.maxHorizonSeconds} seconds ahead; received ${dueAt}`,
     );
   }
-  const payloadBytes = utf8Length(input.payload);
-  if (input.payload.trim() === '') {
-    return fail(
-      ErrorType.validation,
-      'input.payload must be a JSON document; received an empty string',
-    );
-  }
-  if (payloadBytes > settings.maxPayloadBytes) {
-    return fail(
-      ErrorType.validation,
-      `input.payload must be at most ${settings.maxPayloadBytes} bytes; received ${payloadBytes}`,
-    );
+  const payload = checkedPayload(input.payload, settings);
+  if (!payload.ok) {
+    return fail(payload.error.type, payload.error.message);
   }
   let clientToken: string | null = null;
   if (input.clientToken !== undefined && input.clientToken !== null) {
@@ -153,7 +160,7 @@ export function validateCreateSchedule(
   return ok({
     dueAtMs,
     dueAt,
-    payload: input.payload,
+    payload: payload.value,
     clientToken,
     fastPath: isFastPath(dueAtMs, nowMs, settings),
   });

@@ -17,8 +17,10 @@ const settings: SchedulerSettings = {
   maxHorizonSeconds: 86_400,
 };
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 function validate(fields: Partial<CreateScheduleFields>) {
-  return validateCreateSchedule({ payload: '{"a":1}', ...fields }, NOW, settings);
+  return validateCreateSchedule({ payload: { a: 1 }, ...fields }, NOW, settings);
 }
 
 function errorOf(fields: Partial<CreateScheduleFields>) {
@@ -30,7 +32,7 @@ function errorOf(fields: Partial<CreateScheduleFields>) {
 
 describe('validateCreateSchedule', () => {
   it('accepts an absolute due time and normalises it to UTC milliseconds', () => {
-    const result = validate({ dueAtMs: NOW + 1234, dueAtText: '2026-11-23T13:00:01.234+01:00' });
+    const result = validate({ dueAt: '2026-11-23T13:00:01.234+01:00' });
     expect(result).toMatchObject({
       ok: true,
       value: {
@@ -50,7 +52,7 @@ describe('validateCreateSchedule', () => {
   it('sends work due within the horizon down the fast path, and the rest to the table', () => {
     expect(validate({ delaySeconds: 900 })).toMatchObject({ value: { fastPath: true } });
     expect(validate({ delaySeconds: 901 })).toMatchObject({ value: { fastPath: false } });
-    const short = validateCreateSchedule({ payload: '1', delaySeconds: 11 }, NOW, {
+    const short = validateCreateSchedule({ payload: 1, delaySeconds: 11 }, NOW, {
       ...settings,
       fastPathHorizonSeconds: 10,
     });
@@ -61,7 +63,7 @@ describe('validateCreateSchedule', () => {
     expect(errorOf({})).toBe(
       'Give exactly one of input.dueAt and input.delaySeconds; received neither',
     );
-    expect(errorOf({ dueAtMs: NOW, delaySeconds: 5 })).toBe(
+    expect(errorOf({ dueAt: iso(NOW), delaySeconds: 5 })).toBe(
       'Give exactly one of input.dueAt and input.delaySeconds; received both',
     );
   });
@@ -76,33 +78,33 @@ describe('validateCreateSchedule', () => {
   });
 
   it('refuses due times in the past beyond the tolerance, and accepts them within it', () => {
-    expect(validate({ dueAtMs: NOW - 30_000 }).ok).toBe(true);
-    expect(errorOf({ dueAtMs: NOW - 30_001 })).toBe(
+    expect(validate({ dueAt: iso(NOW - 30_000) }).ok).toBe(true);
+    expect(errorOf({ dueAt: iso(NOW - 30_001) })).toBe(
       'input.dueAt is 30001 ms in the past (at most 30000 ms allowed); received 2026-11-23T11:59:29.999Z',
     );
   });
 
   it('refuses due times beyond the maximum horizon', () => {
-    expect(validate({ dueAtMs: NOW + 86_400_000 }).ok).toBe(true);
-    expect(errorOf({ dueAtMs: NOW + 86_400_001 })).toBe(
+    expect(validate({ dueAt: iso(NOW + 86_400_000) }).ok).toBe(true);
+    expect(errorOf({ dueAt: iso(NOW + 86_400_001) })).toBe(
       'input.dueAt is more than 86400 seconds ahead; received 2026-11-24T12:00:00.001Z',
     );
   });
 
   it('refuses precision finer than a millisecond', () => {
-    expect(errorOf({ dueAtMs: NOW, dueAtText: '2026-11-23T12:00:00.0001Z' })).toBe(
+    expect(errorOf({ dueAt: '2026-11-23T12:00:00.0001Z' })).toBe(
       'input.dueAt may have at most millisecond precision; received 2026-11-23T12:00:00.0001Z',
     );
   });
 
   it('refuses empty and oversized payloads, counting UTF-8 bytes', () => {
-    expect(errorOf({ delaySeconds: 1, payload: '  ' })).toBe(
-      'input.payload must be a JSON document; received an empty string',
+    expect(errorOf({ delaySeconds: 1, payload: undefined })).toBe(
+      'input.payload must be a JSON document; received nothing',
     );
-    const hundredBytes = JSON.stringify('é'.repeat(49));
-    expect(utf8Length(hundredBytes)).toBe(100);
+    const hundredBytes = 'é'.repeat(49);
+    expect(utf8Length(JSON.stringify(hundredBytes))).toBe(100);
     expect(validate({ delaySeconds: 1, payload: hundredBytes }).ok).toBe(true);
-    expect(errorOf({ delaySeconds: 1, payload: JSON.stringify('é'.repeat(49) + 'x') })).toBe(
+    expect(errorOf({ delaySeconds: 1, payload: 'é'.repeat(49) + 'x' })).toBe(
       'input.payload must be at most 100 bytes; received 101',
     );
   });
