@@ -20,7 +20,7 @@ export function request(ctx: Context<unknown, CancelScheduleStash>): DynamoDBGet
 }
 
 /**
- * Explains the refusal: not found, already fired, already cancelled, or a race to retry. An item
+ * Explains the refusal: not found, already fired (or firing), already cancelled, or a race to retry. An item
  * cancelled at this request's own cancelledAt was cancelled by this request: the update landed,
  * its answer was lost and the data source's retry failed the condition. That is a success.
  */
@@ -31,7 +31,8 @@ export function response(ctx: Context<unknown, CancelScheduleStash>): ScheduleIt
   if (item === undefined || item === null || item.owner !== ctx.stash.owner) {
     util.error(`No schedule with id ${id}`, ErrorType.notFound);
   }
-  if (item.status === Status.fired) {
+  // A FIRING schedule is claimed and being delivered: a channel may already have it.
+  if (item.status === Status.fired || item.status === Status.firing) {
     util.error(
       `Schedule ${id} has already fired at ${String(item.firedAt)}`,
       ErrorType.alreadyFired,

@@ -89,6 +89,16 @@ export class FeederStateStore {
     }
   }
 
+  /**
+   * Removes the shard's lease whoever holds it. Only for a process that knows every holder is
+   * gone: the local stack at start-up, whose previous process may have died mid-run.
+   */
+  async clearLease(shard: number): Promise<void> {
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: marshall(leaseKey(shard)) }),
+    );
+  }
+
   /** Gives the lease back if `holder` still has it, so the next run need not wait for expiry. */
   async releaseLease(shard: number, holder: string): Promise<void> {
     try {

@@ -16,9 +16,24 @@ const BATCH_LIMITS = {
 };
 
 /**
+ * JSON text with every character outside printable ASCII written as a `\uXXXX` escape (astral
+ * characters as their surrogate pair), so the body holds only characters SQS accepts
+ * (#x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF) whatever the payload holds, and a
+ * consumer's JSON.parse gives back the exact strings, lone surrogates and U+FFFE included.
+ */
+export function asciiJson(value: unknown): string {
+  // Without the u flag the pattern sees UTF-16 code units, so an astral character becomes its pair.
+  return JSON.stringify(value).replace(
+    /[^\x20-\x7e]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
  * The output SQS queue: one message per fired schedule, body
- * `{id, owner, dueAt, firedAt, latenessMs, payload}`. Sends made in the same event-loop turn
- * share SendMessageBatch calls, which costs a tenth of the requests.
+ * `{id, owner, dueAt, firedAt, latenessMs, payload}` as ASCII-only JSON ({@link asciiJson}).
+ * Sends made in the same event-loop turn share SendMessageBatch calls, which costs a tenth of
+ * the requests.
  */
 export class OutputQueue implements FiredEventSink {
   readonly #batcher: TurnBatcher<string>;
@@ -45,7 +60,7 @@ export class OutputQueue implements FiredEventSink {
 
   send(event: FiredEvent): Promise<void> {
     return this.#batcher.submit(
-      JSON.stringify({
+      asciiJson({
         id: event.id,
         owner: event.owner,
         dueAt: event.dueAt,

@@ -12,7 +12,7 @@ import { Status, type ScheduleStatus } from '../domain/status.js';
 import { isoFromEpochMs } from '../domain/time.js';
 import { TTL_ATTRIBUTE } from './table.js';
 
-/** What the feeder reads of a live schedule: no payload, which it never needs. */
+/** What the feeder reads of an unfinished schedule: no payload, which it never needs. */
 export interface LiveScheduleRef {
   readonly pk: string;
   readonly sk: string;
@@ -21,9 +21,13 @@ export interface LiveScheduleRef {
   readonly dueAt: string;
   readonly queuedAt?: string;
   readonly sendCount?: number;
+  /** FIRING only: when the claim was taken (ISO). */
+  readonly claimedAt?: string;
+  /** FIRING only: failed delivery attempts since the claim. */
+  readonly deliveryFailures?: number;
 }
 
-/** One page of live schedules from one bucket partition, in due order. */
+/** One page of unfinished schedules from one bucket partition, in due order. */
 export interface LivePage {
   readonly items: readonly LiveScheduleRef[];
   /** Where the next page starts; undefined when the partition range is exhausted. */
@@ -32,14 +36,15 @@ export interface LivePage {
   readonly scannedCount: number;
 }
 
-/** Fields the dispatcher writes when it claims a schedule. */
+/** What the dispatcher writes when it claims a schedule. */
 export interface ClaimRequest {
   readonly key: ScheduleKey;
   /** SQS message id of the message that claims; its redelivery may claim again. */
   readonly messageId: string;
-  readonly firedAtMs: number;
-  /** Epoch seconds at which TTL removes the fired item. */
-  readonly ttlSeconds: number;
+  /** The claim time (epoch ms), also the firedAt of a first claim. */
+  readonly nowMs: number;
+  /** A FIRING claim taken before this (epoch ms) is stale: its holder is gone, take it over. */
+  readonly staleBeforeMs: number;
 }
 
 /** True for DynamoDB's conditional-check failure, whichever SDK copy threw it. */
@@ -60,9 +65,9 @@ export class ScheduleStore {
   ) {}
 
   /**
-   * Reads one page of PENDING and QUEUED schedules in partition `pk` due at or before
+   * Reads one page of PENDING, QUEUED and FIRING schedules in partition `pk` due at or before
    * `dueUpToMs`. The status filter drops finished items server-side; the feeder decides per
-   * item what to send, because it must also know whether live items remain in the bucket.
+   * item what to send, because it must also know whether unfinished items remain in the bucket.
    */
   async queryLive(
     pk: string,
@@ -74,8 +79,9 @@ export class ScheduleStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk < :upper',
-        FilterExpression: '#status IN (:pending, :queued)',
-        ProjectionExpression: 'pk, sk, id, #status, dueAt, queuedAt, sendCount',
+        FilterExpression: '#status IN (:pending, :queued, :firing)',
+        ProjectionExpression:
+          'pk, sk, id, #status, dueAt, queuedAt, sendCount, claimedAt, deliveryFailures',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: marshall({
           ':pk': pk,
@@ -83,6 +89,7 @@ export class ScheduleStore {
           ':upper': isoFromEpochMs(dueUpToMs + 1),
           ':pending': Status.pending,
           ':queued': Status.queued,
+          ':firing': Status.firing,
         }),
         Limit: pageSize,
         ConsistentRead: true,
@@ -125,9 +132,12 @@ export class ScheduleStore {
   }
 
   /**
-   * Claims a schedule for firing with one conditional write: it wins while the schedule is live,
-   * or when this same message already won (a redelivery after a failed delivery). Returns the
-   * claimed item, or null when the schedule is cancelled, fired by another message or missing.
+   * Claims a schedule for delivery with one conditional write, moving it to FIRING. It wins while
+   * the schedule is live; on a FIRING schedule it wins when this same message holds the claim
+   * (an SQS redelivery), when nobody does (the feeder released a stale claim for a new message),
+   * or when the claim is stale (its holder died; also how a DLQ redrive, with a new message id,
+   * delivers). Returns the claimed item, or null when the schedule is cancelled, fired, claimed
+   * by a live holder, or missing.
    */
   async claim(request: ClaimRequest): Promise<ScheduleItem | null> {
     try {
@@ -136,18 +146,18 @@ export class ScheduleStore {
           TableName: this.tableName,
           Key: keyOf(request.key),
           ConditionExpression:
-            '#status IN (:pending, :queued) OR (#status = :fired AND claimedBy = :messageId)',
-          // A redelivery keeps the first claim's firedAt, so every copy delivered is identical.
+            '#status IN (:pending, :queued) OR (#status = :firing AND (claimedBy = :messageId OR attribute_not_exists(claimedBy) OR claimedAt < :staleBefore))',
+          // A redelivery or takeover keeps the first claim's firedAt, so every copy is identical.
           UpdateExpression:
-            'SET #status = :fired, claimedBy = :messageId, firedAt = if_not_exists(firedAt, :firedAt), #ttl = if_not_exists(#ttl, :ttl) REMOVE pendingOwner',
-          ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+            'SET #status = :firing, claimedBy = :messageId, claimedAt = :now, firedAt = if_not_exists(firedAt, :now) REMOVE pendingOwner',
+          ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: marshall({
             ':pending': Status.pending,
             ':queued': Status.queued,
-            ':fired': Status.fired,
+            ':firing': Status.firing,
             ':messageId': request.messageId,
-            ':firedAt': isoFromEpochMs(request.firedAtMs),
-            ':ttl': request.ttlSeconds,
+            ':now': isoFromEpochMs(request.nowMs),
+            ':staleBefore': isoFromEpochMs(request.staleBeforeMs),
           }),
           ReturnValues: 'ALL_NEW',
         }),
@@ -162,28 +172,80 @@ export class ScheduleStore {
   }
 
   /**
-   * Gives back a claim whose delivery failed: the schedule is QUEUED again, so the redelivered
-   * message, or a copy redriven from the DLQ with a new message id, can claim and deliver it.
-   * Only the message that holds the claim can release it; returns whether it did.
+   * Records that `channels` now have the event and, when every channel has it (`complete`),
+   * finishes the schedule: FIRED with its TTL. Otherwise it also counts one failed attempt; the
+   * claim is kept, so the redelivery of the same message goes on where this one stopped.
    */
-  async release(key: ScheduleKey, messageId: string): Promise<boolean> {
+  async recordDelivery(
+    key: ScheduleKey,
+    outcome: {
+      readonly channels: readonly string[];
+      readonly complete: boolean;
+      readonly ttlSeconds: number;
+    },
+  ): Promise<void> {
+    const values: Record<string, unknown> = { ':firing': Status.firing };
+    const set: string[] = [];
+    const add: string[] = [];
+    if (outcome.complete) {
+      set.push('#status = :fired', '#ttl = if_not_exists(#ttl, :ttl)');
+      values[':fired'] = Status.fired;
+      values[':ttl'] = outcome.ttlSeconds;
+    } else {
+      add.push('deliveryFailures :one');
+      values[':one'] = 1;
+    }
+    // DynamoDB refuses an empty set, so the channels are added only when there are some.
+    if (outcome.channels.length > 0) {
+      add.push('deliveredTo :channels');
+      values[':channels'] = new Set(outcome.channels);
+    }
+    const clauses = [
+      set.length > 0 ? `SET ${set.join(', ')}` : '',
+      add.length > 0 ? `ADD ${add.join(', ')}` : '',
+    ];
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          // A concurrent holder may have finished it first; recording again changes nothing.
+          ConditionExpression: outcome.complete
+            ? '#status IN (:firing, :fired)'
+            : '#status = :firing',
+          UpdateExpression: clauses.filter((clause) => clause !== '').join(' '),
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...(outcome.complete ? { '#ttl': TTL_ATTRIBUTE } : {}),
+          },
+          ExpressionAttributeValues: marshall(values),
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionalCheckFailure(error)) throw error;
+      });
+  }
+
+  /**
+   * Releases a stale FIRING claim so a new delay message can take it (the feeder's re-delivery).
+   * Conditional on the claim time the feeder read: a claim taken again meanwhile is left alone.
+   * Counts as a hand-over (`queuedAt`, `sendCount`) so repeated re-deliveries back off. Returns
+   * whether it released.
+   */
+  async releaseStaleClaim(key: ScheduleKey, claimedAt: string, nowMs: number): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keyOf(key),
-          ConditionExpression: '#status = :fired AND claimedBy = :messageId',
-          UpdateExpression:
-            'SET #status = :queued, pendingOwner = #owner REMOVE claimedBy, firedAt, #ttl',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#owner': 'owner',
-            '#ttl': TTL_ATTRIBUTE,
-          },
+          ConditionExpression: '#status = :firing AND claimedAt = :claimedAt',
+          UpdateExpression: 'SET queuedAt = :now ADD sendCount :one REMOVE claimedBy',
+          ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: marshall({
-            ':fired': Status.fired,
-            ':queued': Status.queued,
-            ':messageId': messageId,
+            ':firing': Status.firing,
+            ':claimedAt': claimedAt,
+            ':now': isoFromEpochMs(nowMs),
+            ':one': 1,
           }),
         }),
       );

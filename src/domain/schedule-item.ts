@@ -5,7 +5,8 @@ export const OWNER_INDEX = 'byOwner';
 
 /**
  * A schedule as stored in DynamoDB. `pendingOwner` exists only while the schedule is live, which
- * keeps the owner index sparse; `ttl` (epoch seconds) is set once it is finished.
+ * keeps the owner index sparse; `ttl` (epoch seconds) is set once it is finished (FIRED or
+ * CANCELLED), never while FIRING, so an undelivered claim is not removed.
  */
 export interface ScheduleItem {
   readonly pk: string;
@@ -24,8 +25,17 @@ export interface ScheduleItem {
   readonly sendCount?: number;
   readonly firedAt?: string;
   readonly cancelledAt?: string;
-  /** SQS message id of the message that won the claim at fire time. */
+  /**
+   * SQS message id of the message that holds the claim (FIRING) or completed it (FIRED); absent
+   * on a FIRING item whose stale claim the feeder released for a new message.
+   */
   readonly claimedBy?: string;
+  /** When the claim was last taken (ISO); a FIRING claim older than the grace is stale. */
+  readonly claimedAt?: string;
+  /** The delivery channels that have the fired event (a DynamoDB string set). */
+  readonly deliveredTo?: ReadonlySet<string>;
+  /** How many delivery attempts failed on some channel since the claim. */
+  readonly deliveryFailures?: number;
   readonly ttl?: number;
 }
 

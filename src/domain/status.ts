@@ -6,21 +6,33 @@ export type { ScheduleStatus };
 export const Status = {
   pending: 'PENDING',
   queued: 'QUEUED',
+  firing: 'FIRING',
   fired: 'FIRED',
   cancelled: 'CANCELLED',
 } as const satisfies Record<string, ScheduleStatus>;
 
 /*
- * PENDING -> QUEUED -> FIRED, and PENDING|QUEUED -> CANCELLED. PENDING -> FIRED is allowed
- * because a feeder can crash after sending a message and before marking the item QUEUED.
- * QUEUED -> QUEUED is the feeder re-sending a stranded hand-over.
+ * PENDING -> QUEUED -> FIRING -> FIRED, and PENDING|QUEUED -> CANCELLED. PENDING -> FIRING is
+ * allowed because a feeder can crash after sending a message and before marking the item QUEUED.
+ * QUEUED -> QUEUED is the feeder re-sending a stranded hand-over; FIRING -> FIRING is a claim
+ * taken again (a redelivery, a released or stale claim). FIRING is not cancellable: delivery
+ * may already have reached a channel.
  */
 const NEXT: Readonly<Record<ScheduleStatus, readonly ScheduleStatus[]>> = {
-  PENDING: ['QUEUED', 'FIRED', 'CANCELLED'],
-  QUEUED: ['QUEUED', 'FIRED', 'CANCELLED'],
+  PENDING: ['QUEUED', 'FIRING', 'CANCELLED'],
+  QUEUED: ['QUEUED', 'FIRING', 'CANCELLED'],
+  FIRING: ['FIRING', 'FIRED'],
   FIRED: [],
   CANCELLED: [],
 };
+
+const ALL: readonly ScheduleStatus[] = [
+  Status.pending,
+  Status.queued,
+  Status.firing,
+  Status.fired,
+  Status.cancelled,
+];
 
 /** Whether a schedule in state `from` may move to state `to`. */
 export function canTransition(from: ScheduleStatus, to: ScheduleStatus): boolean {
@@ -30,7 +42,7 @@ export function canTransition(from: ScheduleStatus, to: ScheduleStatus): boolean
 /** The states from which a schedule may move to `to`: the status condition of that write. */
 export function statusesLeadingTo(to: ScheduleStatus): ScheduleStatus[] {
   const from: ScheduleStatus[] = [];
-  for (const status of [Status.pending, Status.queued, Status.fired, Status.cancelled]) {
+  for (const status of ALL) {
     if (canTransition(status, to)) {
       from.push(status);
     }
@@ -41,4 +53,9 @@ export function statusesLeadingTo(to: ScheduleStatus): ScheduleStatus[] {
 /** Whether the schedule will still fire unless cancelled (it shows in `pendingSchedules`). */
 export function isLive(status: ScheduleStatus): boolean {
   return status === Status.pending || status === Status.queued;
+}
+
+/** Whether the schedule is not finished yet: live, or claimed and still being delivered. */
+export function isUnfinished(status: ScheduleStatus): boolean {
+  return isLive(status) || status === Status.firing;
 }

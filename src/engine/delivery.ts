@@ -1,27 +1,40 @@
 import type { FiredEventSink } from '../aws/output-queue.js';
-import { DeliveryError } from './errors.js';
 import type { FiredEvent } from './fired-event.js';
 
+/** What one delivery attempt did, channel by channel. */
+export interface DeliveryOutcome {
+  /** Channels that took the event in this attempt. */
+  readonly delivered: readonly string[];
+  /** Channels that failed, with the reason. */
+  readonly failed: readonly { readonly channel: string; readonly reason: string }[];
+}
+
 /**
- * Sends the event to every sink at once and waits for all of them; throws a
- * {@link DeliveryError} naming each failed sink, so the message is redelivered as a whole.
+ * Sends the event to every sink not in `alreadyDelivered`, all at once, and reports each
+ * channel's result; never throws. A channel that already has the event is not sent it again,
+ * so a channel that succeeded is not repeated because another failed.
  */
 export async function deliver(
   event: FiredEvent,
   sinks: Readonly<Record<string, FiredEventSink>>,
-): Promise<void> {
-  const names = Object.keys(sinks);
-  const results = await Promise.allSettled(names.map((name) => sinks[name]?.send(event)));
-  const failures: string[] = [];
+  alreadyDelivered: ReadonlySet<string> = new Set(),
+): Promise<DeliveryOutcome> {
+  const names = Object.keys(sinks).filter((name) => !alreadyDelivered.has(name));
+  const results = await Promise.allSettled(
+    names.map(async (name) => {
+      await sinks[name]?.send(event);
+    }),
+  );
+  const delivered: string[] = [];
+  const failed: { channel: string; reason: string }[] = [];
   results.forEach((result, index) => {
-    if (result.status === 'rejected') {
+    const channel = names[index] ?? '?';
+    if (result.status === 'fulfilled') {
+      delivered.push(channel);
+    } else {
       const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
-      failures.push(`${names[index] ?? '?'}: ${reason}`);
+      failed.push({ channel, reason });
     }
   });
-  if (failures.length > 0) {
-    throw new DeliveryError(`Delivering ${event.id} failed (${failures.join('; ')})`, {
-      cause: results.find((r) => r.status === 'rejected'),
-    });
-  }
+  return { delivered, failed };
 }

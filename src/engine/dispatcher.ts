@@ -5,12 +5,13 @@ import { DelayQueue } from '../aws/delay-queue.js';
 import { OutputQueue, type FiredEventSink } from '../aws/output-queue.js';
 import { ScheduleStore } from '../aws/schedule-store.js';
 import { scheduleKey, type ScheduleKey } from '../domain/keys.js';
-import { Status, isLive } from '../domain/status.js';
+import type { ScheduleItem } from '../domain/schedule-item.js';
+import { Status, isUnfinished } from '../domain/status.js';
 import type { DispatcherDeps } from './deps.js';
 import { deliver } from './delivery.js';
 import { parseDelayMessage, planHold, type ParsedDelayMessage } from './dispatch-plan.js';
-import { MalformedMessageError, UnknownScheduleError } from './errors.js';
-import { firedEventFrom } from './fired-event.js';
+import { DeliveryError, MalformedMessageError, UnknownScheduleError } from './errors.js';
+import { firedEventFrom, type FiredEvent } from './fired-event.js';
 import {
   describeError,
   MetricName,
@@ -34,7 +35,14 @@ interface DispatchContext {
 
 const DAY_SECONDS = 86_400;
 
-/** Counts a claim that lost: the schedule was cancelled, or another message fired it. */
+/** Why a claim lost, from the item as it is now. */
+function lostReason(status: ScheduleItem['status']): string {
+  if (status === Status.cancelled) return 'cancelled';
+  if (status === Status.firing) return 'claimed by another message that is delivering it';
+  return 'already fired';
+}
+
+/** Counts a claim that lost: the schedule was cancelled, fired, or is held by another message. */
 async function dropLostClaim(
   ctx: DispatchContext,
   message: ParsedDelayMessage,
@@ -50,7 +58,7 @@ async function dropLostClaim(
   ctx.metrics.count(cancelled ? MetricName.droppedCancelled : MetricName.droppedDuplicate);
   ctx.logger.info('message dropped without delivery', {
     id: message.id,
-    reason: cancelled ? 'cancelled' : 'already fired by another message',
+    reason: lostReason(current.status),
   });
   return cancelled ? 'dropped-cancelled' : 'dropped-duplicate';
 }
@@ -67,7 +75,7 @@ async function redelay(
     ctx.metrics.count(MetricName.unknownSchedule);
     throw new UnknownScheduleError(message.id);
   }
-  if (!isLive(current.status)) {
+  if (!isUnfinished(current.status)) {
     return dropLostClaim(ctx, message, key);
   }
   await ctx.queue.send({ id: message.id, delaySeconds });
@@ -77,19 +85,40 @@ async function redelay(
 }
 
 /**
- * After a failed delivery the schedule goes back to QUEUED, so a redriven copy of the message
- * (new message id) can still fire it. If the release itself fails, the redelivery of this same
- * message still wins the claim again.
+ * Delivers a claimed schedule to every channel that does not have it yet and records the result
+ * on the item. When a channel fails, the ones that succeeded are recorded (never sent again),
+ * the claim is kept and the message fails, so SQS redelivers it to the same claim; on its last
+ * receive the failure is logged and counted as dead-lettered.
  */
-async function releaseClaim(ctx: DispatchContext, key: ScheduleKey, messageId: string) {
-  try {
-    await ctx.store.release(key, messageId);
-  } catch (error) {
-    ctx.logger.warn('could not release the claim after a failed delivery', {
-      messageId,
-      error: describeError(error),
+async function deliverClaimed(
+  ctx: DispatchContext,
+  record: SQSRecord,
+  claimed: ScheduleItem,
+  event: FiredEvent,
+): Promise<void> {
+  const key: ScheduleKey = { pk: claimed.pk, sk: claimed.sk };
+  const already = new Set(claimed.deliveredTo ?? []);
+  const outcome = await deliver(event, ctx.sinks, already);
+  const complete = outcome.failed.length === 0;
+  const ttlSeconds =
+    Math.floor(ctx.clock() / 1000) + ctx.deps.settings.finishedRetentionDays * DAY_SECONDS;
+  await ctx.store.recordDelivery(key, { channels: outcome.delivered, complete, ttlSeconds });
+  if (complete) return;
+  ctx.metrics.count(MetricName.deliveryFailed);
+  const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+  const channels = outcome.failed.map((failure) => failure.channel);
+  if (receiveCount >= ctx.deps.settings.maxReceiveCount) {
+    ctx.metrics.count(MetricName.deliveryDeadLettered);
+    ctx.logger.error('delivery failed on the last receive; the message goes to the DLQ', {
+      id: event.id,
+      messageId: record.messageId,
+      failedChannels: channels,
+      deliveredTo: [...already, ...outcome.delivered],
+      deliveryFailures: (claimed.deliveryFailures ?? 0) + 1,
     });
   }
+  const reasons = outcome.failed.map((failure) => `${failure.channel}: ${failure.reason}`);
+  throw new DeliveryError(`Delivering ${event.id} failed (${reasons.join('; ')})`);
 }
 
 /** Holds, claims and delivers one delay-queue message; throws to fail it (SQS redelivers). */
@@ -113,24 +142,18 @@ async function dispatchRecord(ctx: DispatchContext, record: SQSRecord): Promise<
       await sleep(message.dueAtMs - ctx.clock());
     }
   }
-  const firedAtMs = ctx.clock();
+  const nowMs = ctx.clock();
   const claimed = await ctx.store.claim({
     key,
     messageId: record.messageId,
-    firedAtMs,
-    ttlSeconds: Math.floor(firedAtMs / 1000) + settings.finishedRetentionDays * DAY_SECONDS,
+    nowMs,
+    staleBeforeMs: nowMs - settings.claimStaleSeconds * 1000,
   });
   if (claimed === null) {
     return dropLostClaim(ctx, message, key);
   }
   const event = firedEventFrom(claimed);
-  try {
-    await deliver(event, ctx.sinks);
-  } catch (error) {
-    ctx.metrics.count(MetricName.deliveryFailed);
-    await releaseClaim(ctx, key, record.messageId);
-    throw error;
-  }
+  await deliverClaimed(ctx, record, claimed, event);
   ctx.metrics.count(MetricName.fired);
   ctx.metrics.milliseconds(MetricName.latenessMs, event.latenessMs);
   ctx.logger.debug('schedule fired', { id: event.id, latenessMs: event.latenessMs });

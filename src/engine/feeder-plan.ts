@@ -24,22 +24,43 @@ export interface SweepWindow {
   readonly nowMs: number;
   /** How long a QUEUED schedule may be overdue, and its hand-over old, before it is re-sent. */
   readonly graceMs: number;
+  /** A FIRING claim with no progress (claim or release) for this long is re-delivered. */
+  readonly claimStaleMs: number;
+  /** A FIRING claim with this many failed delivery attempts is dead-lettered: left alone. */
+  readonly maxDeliveryAttempts: number;
+  /**
+   * A start-up recovery pass: the delay queue is new, so every QUEUED and FIRING schedule is
+   * stranded whatever its age, and the window reaches as far as a fast-path hand-over can.
+   */
+  readonly recovering: boolean;
 }
 
 /** Re-sends of one schedule back off up to 2^6 grace periods apart. */
 const MAX_BACKOFF_DOUBLINGS = 6;
 
-/** What the feeder does with one live schedule it read. */
-export type LiveAction = 'send' | 'resend' | 'wait';
+/**
+ * What the feeder does with one unfinished schedule it read: send it, re-send a stranded
+ * hand-over, re-deliver a stranded claim, leave it (on its way), or leave a dead-lettered claim
+ * (which does not hold the watermark back).
+ */
+export type LiveAction = 'send' | 'resend' | 'redeliver' | 'wait' | 'dead';
 
-/** The window of a run at `nowMs` for a shard whose watermark is `watermark` (null: none yet). */
+/**
+ * The window of a run at `nowMs` for a shard whose watermark is `watermark` (null: none yet).
+ * A recovery run reads up to the fast-path horizon too: resolvers hand schedules due that far
+ * ahead to the delay queue directly, and those messages died with the old queue.
+ */
 export function sweepWindow(
   nowMs: number,
   watermark: number | null,
   settings: EngineSettings,
+  recovering = false,
 ): SweepWindow {
   const width = settings.bucketWidthSeconds;
-  const horizonMs = nowMs + settings.lookaheadSeconds * 1000;
+  const reachSeconds = recovering
+    ? Math.max(settings.lookaheadSeconds, settings.fastPathHorizonSeconds)
+    : settings.lookaheadSeconds;
+  const horizonMs = nowMs + reachSeconds * 1000;
   const graceMs = settings.strandedGraceSeconds * 1000;
   const advanceLimit = bucketStartMs(nowMs - graceMs - settings.pastToleranceMs, width);
   const start = watermark ?? bucketStartMs(nowMs - settings.initialLookbackSeconds * 1000, width);
@@ -50,17 +71,45 @@ export function sweepWindow(
     advanceLimit,
     nowMs,
     graceMs,
+    claimStaleMs: settings.claimStaleSeconds * 1000,
+    maxDeliveryAttempts: settings.maxDeliveryAttempts,
+    recovering,
   };
+}
+
+/**
+ * A FIRING claim is dead-lettered once its channels failed `maxDeliveryAttempts` times; else it
+ * is re-delivered when neither a claim nor a release happened for the stale period (its message
+ * died with a process or a queue, or went to the DLQ), or at once in a recovery run.
+ */
+function classifyClaim(ref: LiveScheduleRef, window: SweepWindow): LiveAction {
+  if ((ref.deliveryFailures ?? 0) >= window.maxDeliveryAttempts) {
+    return 'dead';
+  }
+  if (window.recovering) {
+    return 'redeliver';
+  }
+  const staleBefore = window.nowMs - window.claimStaleMs;
+  const claimStale = ref.claimedAt === undefined || Date.parse(ref.claimedAt) < staleBefore;
+  const releaseStale = ref.queuedAt === undefined || Date.parse(ref.queuedAt) < staleBefore;
+  return claimStale && releaseStale ? 'redeliver' : 'wait';
 }
 
 /**
  * PENDING schedules (the query returns only those due within the lookahead) are sent; QUEUED
  * ones are re-sent when both overdue and handed over more than the grace period ago, because
- * their message was lost or never sent; anything else is on its way and is left alone.
+ * their message was lost or never sent (in a recovery run, always); FIRING ones as
+ * {@link classifyClaim} says; anything else is on its way and is left alone.
  */
 export function classifyLive(ref: LiveScheduleRef, window: SweepWindow): LiveAction {
   if (ref.status === Status.pending) {
     return 'send';
+  }
+  if (ref.status === Status.firing) {
+    return classifyClaim(ref, window);
+  }
+  if (window.recovering) {
+    return ref.status === Status.queued ? 'resend' : 'wait';
   }
   const overdue = Date.parse(ref.dueAt) < window.nowMs - window.graceMs;
   // Each re-send doubles the wait before the next: a backlogged dispatcher is not flooded

@@ -6,8 +6,14 @@ import { ScheduleStore } from '../aws/schedule-store.js';
 import { bucketPartitionKey } from '../domain/keys.js';
 import type { FeederDeps } from './deps.js';
 import { InvalidFeederEventError } from './errors.js';
-import { nextWatermark, parseFeederEvent, sweepWindow, type SweepWindow } from './feeder-plan.js';
-import { handOver, type HandOverCounts } from './hand-over.js';
+import {
+  classifyLive,
+  nextWatermark,
+  parseFeederEvent,
+  sweepWindow,
+  type SweepWindow,
+} from './feeder-plan.js';
+import { addHandOverCounts, handOver, NO_COUNTS, type HandOverCounts } from './hand-over.js';
 import {
   describeError,
   observabilityOf,
@@ -24,19 +30,34 @@ export interface FeederReport extends HandOverCounts {
   /** False when the run stopped at its deadline and left buckets for the next run. */
   readonly complete: boolean;
   readonly bucketsRead: number;
-  /** Live (PENDING or QUEUED) schedules read. */
+  /** Unfinished (PENDING, QUEUED or FIRING) schedules read. */
   readonly swept: number;
   /** The shard's watermark after the run (epoch ms), null when the run was skipped. */
   readonly watermark: number | null;
   readonly durationMs: number;
 }
 
+/** How a run treats what it finds. */
+export interface PassOptions {
+  /**
+   * A start-up recovery run over a new, empty delay queue: every QUEUED and FIRING schedule is
+   * re-handed over at once, whatever its age. @default false
+   */
+  readonly recovering?: boolean;
+}
+
 /** A feeder bound to its dependencies. */
 export interface Feeder {
   /** One run on one shard; `remainingMs` is the time left before the Lambda timeout. */
-  runPass(shard: number, remainingMs?: () => number): Promise<FeederReport>;
+  runPass(shard: number, remainingMs?: () => number, options?: PassOptions): Promise<FeederReport>;
   /** One run on every shard at once (the local stack's timer and tests). */
-  runAllShards(): Promise<FeederReport[]>;
+  runAllShards(options?: PassOptions): Promise<FeederReport[]>;
+  /**
+   * The local stack's start-up pass: clears every shard's lease (a run of the previous process
+   * may have died holding it, and no other process shares this table), then runs a recovery
+   * pass on every shard. Only for a deployment that knows its delay queue is new.
+   */
+  recoverAfterRestart(): Promise<FeederReport[]>;
 }
 
 interface RunContext {
@@ -53,17 +74,6 @@ interface BucketResult extends HandOverCounts {
   readonly live: boolean;
   readonly complete: boolean;
   readonly swept: number;
-}
-
-const NO_COUNTS: HandOverCounts = { sent: 0, resent: 0, sendFailed: 0, markSkipped: 0 };
-
-function addCounts(a: HandOverCounts, b: HandOverCounts): HandOverCounts {
-  return {
-    sent: a.sent + b.sent,
-    resent: a.resent + b.resent,
-    sendFailed: a.sendFailed + b.sendFailed,
-    markSkipped: a.markSkipped + b.markSkipped,
-  };
 }
 
 /** Reads one bucket partition page by page, handing over what is due and stranded. */
@@ -88,9 +98,10 @@ async function sweepBucket(
       run.deps.settings.queryPageSize,
       startKey,
     );
-    live = live || page.items.length > 0;
+    // A dead-lettered claim is not live work: it must not hold the watermark back forever.
+    live = live || page.items.some((ref) => classifyLive(ref, window) !== 'dead');
     swept += page.items.length;
-    counts = addCounts(counts, await handOver(run, page.items, window));
+    counts = addHandOverCounts(counts, await handOver(run, page.items, window));
     startKey = page.nextKey;
   } while (startKey !== undefined);
   return { ...counts, live, complete: true, swept };
@@ -101,10 +112,11 @@ async function sweepShard(
   run: RunContext,
   state: FeederStateStore,
   shard: number,
+  recovering: boolean,
 ): Promise<Omit<FeederReport, 'skipped' | 'durationMs'>> {
   const widthMs = run.deps.settings.bucketWidthSeconds * 1000;
   const watermark = await state.readWatermark(shard);
-  const window = sweepWindow(run.clock(), watermark, run.deps.settings);
+  const window = sweepWindow(run.clock(), watermark, run.deps.settings, recovering);
   let counts = NO_COUNTS;
   let firstBlocked: number | null = null;
   let complete = true;
@@ -114,7 +126,7 @@ async function sweepShard(
     const result = await sweepBucket(run, shard, bucket, window);
     bucketsRead += 1;
     swept += result.swept;
-    counts = addCounts(counts, result);
+    counts = addHandOverCounts(counts, result);
     if (firstBlocked === null && (result.live || !result.complete)) {
       firstBlocked = bucket;
     }
@@ -146,6 +158,8 @@ function recordReport(
   metrics.count(MetricName.swept, report.swept);
   metrics.count(MetricName.sent, report.sent);
   metrics.count(MetricName.resent, report.resent);
+  metrics.count(MetricName.redelivered, report.redelivered);
+  metrics.count(MetricName.claimsDeadLettered, report.deadLettered);
   metrics.count(MetricName.sendFailed, report.sendFailed);
   if (!report.complete) metrics.count(MetricName.feederIncomplete);
   if (report.watermark !== null) {
@@ -179,6 +193,7 @@ export function createFeeder(deps: FeederDeps): Feeder {
   const runPass = async (
     shard: number,
     remainingMs = deps.remainingTimeMs,
+    options: PassOptions = {},
   ): Promise<FeederReport> => {
     const startMs = clock();
     // Asked before every page: the Lambda's own remaining time is the hard limit.
@@ -197,7 +212,7 @@ export function createFeeder(deps: FeederDeps): Feeder {
     }
     try {
       const run: RunContext = { deps, store, queue, logger, clock, timeLeftMs };
-      const swept = await sweepShard(run, state, shard);
+      const swept = await sweepShard(run, state, shard, options.recovering ?? false);
       const report = { ...swept, skipped: false, durationMs: clock() - startMs };
       recordReport(report, metrics, logger, clock());
       return report;
@@ -211,10 +226,16 @@ export function createFeeder(deps: FeederDeps): Feeder {
     }
   };
 
+  const shards = Array.from({ length: deps.settings.shardCount }, (_, shard) => shard);
+  const runAllShards = (options?: PassOptions) =>
+    Promise.all(shards.map((shard) => runPass(shard, undefined, options)));
   return {
     runPass,
-    runAllShards: () =>
-      Promise.all(Array.from({ length: deps.settings.shardCount }, (_, shard) => runPass(shard))),
+    runAllShards,
+    recoverAfterRestart: async () => {
+      await Promise.all(shards.map((shard) => state.clearLease(shard)));
+      return runAllShards({ recovering: true });
+    },
   };
 }
 

@@ -14,7 +14,7 @@ export interface FiredEvent {
   readonly payload: string;
 }
 
-/** The event for a claimed (FIRED) schedule item. */
+/** The event for a claimed (FIRING) schedule item; every copy carries the first claim's firedAt. */
 export function firedEventFrom(item: ScheduleItem): FiredEvent {
   const firedAt = item.firedAt ?? item.dueAt;
   return {

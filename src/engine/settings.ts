@@ -28,6 +28,19 @@ export interface EngineSettings extends SchedulerSettings {
   readonly feederStopMarginMs: number;
   /** Where a shard with no watermark yet starts reading, in seconds before now. @default 86400 */
   readonly initialLookbackSeconds: number;
+  /**
+   * A FIRING claim this old is stale: its holder is gone, so another message may take it and the
+   * feeder re-delivers it. At least the delay queue's visibility timeout, so a message waiting
+   * for SQS's redelivery is not taken over. @default 180 (the cloud's 6 x 30 s)
+   */
+  readonly claimStaleSeconds: number;
+  /** The delay queue's maxReceiveCount: the dispatcher reports a message's last try. @default 5 */
+  readonly maxReceiveCount: number;
+  /**
+   * Failed delivery attempts after which the feeder stops re-delivering a claim (dead-lettered:
+   * only a DLQ redrive delivers it then). @default 10 (two messages' worth of receives)
+   */
+  readonly maxDeliveryAttempts: number;
 }
 
 type EngineOnlySettings = Omit<EngineSettings, keyof SchedulerSettings>;
@@ -49,6 +62,15 @@ export const ENGINE_SETTING_SPECS: readonly IntegerSettingSpec<keyof EngineOnlyS
     fallback: 86_400,
     min: 0,
     max: 31_536_000,
+  },
+  { name: 'claimStaleSeconds', env: 'CLAIM_STALE_SECONDS', fallback: 180, min: 1, max: 43_200 },
+  { name: 'maxReceiveCount', env: 'MAX_RECEIVE_COUNT', fallback: 5, min: 1, max: 1000 },
+  {
+    name: 'maxDeliveryAttempts',
+    env: 'MAX_DELIVERY_ATTEMPTS',
+    fallback: 10,
+    min: 1,
+    max: 10_000,
   },
 ];
 

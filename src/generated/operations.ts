@@ -17,11 +17,13 @@ export type CreateScheduleInput = {
 
 /**
  * Where a schedule is in its life: PENDING (waiting in the table), QUEUED (handed to the delay
- * queue), FIRED (delivered), CANCELLED (will never be delivered).
+ * queue), FIRING (due and claimed for delivery, which is still under way; it can no longer be
+ * cancelled), FIRED (delivered to every channel), CANCELLED (will never be delivered).
  */
 export type ScheduleStatus =
   | 'CANCELLED'
   | 'FIRED'
+  | 'FIRING'
   | 'PENDING'
   | 'QUEUED';
 

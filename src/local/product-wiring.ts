@@ -6,7 +6,7 @@ import { AppSyncPublisher } from '../aws/appsync-publisher.js';
 import { createDynamoClient, createSqsClient } from '../aws/clients.js';
 import type { FiredEventSink } from '../aws/output-queue.js';
 import { makeDispatcherHandler } from '../engine/dispatcher.js';
-import { runFeederPassForAllShards } from '../engine/feeder.js';
+import { createFeeder } from '../engine/feeder.js';
 import type { FiredEvent } from '../engine/fired-event.js';
 import { SERVICE_NAME, type EngineLogger, type EngineMetrics } from '../engine/observability.js';
 import { ENGINE_SETTING_SPECS, readEngineSettings } from '../engine/settings.js';
@@ -50,8 +50,11 @@ export const LOCAL_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
 };
 
 /** The settings variables a deployment may set, from process.env with overrides on top. */
-export function settingsEnv(overrides: Readonly<Record<string, string>>): Record<string, string> {
-  const env: Record<string, string> = { ...LOCAL_SETTING_DEFAULTS };
+export function settingsEnv(
+  overrides: Readonly<Record<string, string>>,
+  defaults: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  const env: Record<string, string> = { ...LOCAL_SETTING_DEFAULTS, ...defaults };
   for (const { env: name } of [...SETTING_SPECS, ...ENGINE_SETTING_SPECS]) {
     const value = overrides[name] ?? process.env[name];
     if (value !== undefined && value !== '') env[name] = value;
@@ -84,12 +87,20 @@ export interface ProductConfig {
   readonly quiet: boolean;
   /** Signs pagination tokens; stable per data directory so tokens survive a restart. */
   readonly nextTokenSecret: string;
+  /** How the delay queue was created: the dispatcher and feeder must agree with it. */
+  readonly delayQueue: {
+    readonly visibilityTimeoutSeconds: number;
+    readonly maxReceiveCount: number;
+  };
 }
 
 /** The product's parts, wired to the local services. */
 export interface Product {
   readonly engine: LocalGraphqlEngine;
-  /** Wires the firing engine once the endpoint's URL is known (the dispatcher publishes to it). */
+  /**
+   * Wires the firing engine once the endpoint's URL is known (the dispatcher publishes to it).
+   * The first feeder pass recovers after a restart (see `Feeder.recoverAfterRestart`).
+   */
   startFiring(
     graphqlUrl: string,
     onFired: (sample: FiredSample) => void,
@@ -110,7 +121,14 @@ function recordingSink(inner: FiredEventSink, onFired: (sample: FiredSample) => 
 
 /** Creates the GraphQL engine and, on demand, the feeder and dispatcher, over shared clients. */
 export async function wireProduct(config: ProductConfig): Promise<Product> {
-  const env = settingsEnv(config.settingsEnv);
+  // A claim is stale once SQS would have redelivered its message; the receive count is the
+  // queue's own, so it is not a setting here.
+  const env = {
+    ...settingsEnv(config.settingsEnv, {
+      CLAIM_STALE_SECONDS: String(config.delayQueue.visibilityTimeoutSeconds),
+    }),
+    MAX_RECEIVE_COUNT: String(config.delayQueue.maxReceiveCount),
+  };
   const settings = readEngineSettings(env);
   const dynamo = createDynamoClient({ dynamoEndpoint: config.dynamoEndpoint });
   const sqs = createSqsClient({ sqsEndpoint: config.sqsEndpoint });
@@ -154,11 +172,20 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
         outputQueueUrl: config.queues.outputQueueUrl,
         publisher: recordingSink(publisher, onFired),
       });
+      const feeder = createFeeder({
+        ...common,
+        remainingTimeMs: () => (interrupted ? 0 : Number.POSITIVE_INFINITY),
+      });
+      // fauxqs keeps its queues in memory while dynalite keeps the table: the first pass of a
+      // process re-hands-over everything the table says is queued or claimed, at once.
+      let recovered = false;
       const runFeederPass = async () => {
-        await runFeederPassForAllShards({
-          ...common,
-          remainingTimeMs: () => (interrupted ? 0 : Number.POSITIVE_INFINITY),
-        });
+        if (recovered) {
+          await feeder.runAllShards();
+          return;
+        }
+        const reports = await feeder.recoverAfterRestart();
+        recovered = reports.every((report) => report.complete);
       };
       return { dispatcherHandler, runFeederPass };
     },

@@ -151,7 +151,9 @@ function startFiring(
       await feeder.stop();
     },
   });
-  log.info(`feeder every ${options.feederIntervalSeconds} s (first pass now)`);
+  log.info(
+    `feeder every ${options.feederIntervalSeconds} s (first pass now: re-hands-over what the table says is queued or firing)`,
+  );
   const sqsClient = createSqsClient({ sqsEndpoint: target.sqsEndpoint });
   const dispatcher = startSqsEventSource({
     client: sqsClient,
@@ -195,6 +197,10 @@ async function startStack(ctx: StartContext, raw: LocalStackOptions): Promise<Lo
     nextTokenSecret: createHash('sha256')
       .update(`next-token:${keys.jwtSecret}`)
       .digest('base64url'),
+    delayQueue: {
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      maxReceiveCount: options.maxReceiveCount,
+    },
   });
   ctx.started.push({ name: 'engine', stop: product.stop });
   const { tls, port, base } = await startApi(ctx, product, auth);

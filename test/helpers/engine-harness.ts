@@ -2,7 +2,6 @@
  * The firing engine over real dynalite and fauxqs: the real feeder and dispatcher handlers, fed
  * with AWS-shaped SQS events built from ReceiveMessage results, as Lambda's event source would.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteMessageBatchCommand,
@@ -20,7 +19,7 @@ import type { DispatcherDeps, FeederDeps } from '../../src/engine/deps.js';
 import { makeDispatcherHandler } from '../../src/engine/dispatcher.js';
 import { createFeeder, type Feeder } from '../../src/engine/feeder.js';
 import type { FiredEvent } from '../../src/engine/fired-event.js';
-import { MemoryMetrics, MetricName } from '../../src/engine/observability.js';
+import { MemoryMetrics, MetricName, type EngineLogger } from '../../src/engine/observability.js';
 import { readEngineSettings, type EngineSettings } from '../../src/engine/settings.js';
 import {
   startAppSyncRecorder,
@@ -36,8 +35,35 @@ export const ENGINE_TEST_ENV: Readonly<Record<string, string>> = {
   BUCKET_WIDTH_SECONDS: '60',
   LOOKAHEAD_SECONDS: '60',
   STRANDED_GRACE_SECONDS: '5',
+  CLAIM_STALE_SECONDS: '3',
   INITIAL_LOOKBACK_SECONDS: '600',
 };
+
+/** One line the engine logged. */
+export interface LoggedLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** An engine logger that keeps every line in memory, for tests that assert on logs. */
+function memoryLogger(lines: LoggedLine[]): EngineLogger {
+  const at =
+    (level: LoggedLine['level']) =>
+    (message: unknown, ...extra: unknown[]) => {
+      const attributes = Object.assign({}, ...extra.filter((e) => typeof e === 'object')) as Record<
+        string,
+        unknown
+      >;
+      lines.push({ level, message: String(message), attributes });
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  } as EngineLogger;
+}
 
 /** A running engine with its services, clients and recorders. */
 export interface EngineHarness {
@@ -48,10 +74,12 @@ export interface EngineHarness {
   readonly target: ScheduleTarget;
   readonly recorder: AppSyncRecorder;
   readonly metrics: MemoryMetrics;
+  /** Every line the feeder and dispatcher logged. */
+  readonly logs: LoggedLine[];
   readonly feeder: Feeder;
   readonly feederDeps: FeederDeps;
   readonly dispatch: (event: SQSEvent) => Promise<SQSBatchResponse>;
-  /** Makes the next `count` output-queue sends fail, as a crash after the claim would. */
+  /** Makes the next `count` output-queue sends fail (Infinity: until called again with 0). */
   failNextOutput(count: number): void;
   /** Receives up to 10 delay-queue messages (long poll `waitSeconds`) without dispatching them. */
   receive(waitSeconds?: number): Promise<Message[]>;
@@ -191,11 +219,17 @@ export async function startEngineHarness(
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
   });
   const recorder = await startAppSyncRecorder();
-  const settings = readEngineSettings({ ...ENGINE_TEST_ENV, ...options.env });
+  // The dispatcher must know the queue's receive count to report a message's last try.
+  const settings = readEngineSettings({
+    ...ENGINE_TEST_ENV,
+    MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 5),
+    ...options.env,
+  });
   const dynamo = createDynamoClient({ dynamoEndpoint: services.dynamo.endpoint });
   const sqs = createSqsClient({ sqsEndpoint: services.sqs.endpoint });
   const metrics = new MemoryMetrics();
-  const logger = new Logger({ logLevel: 'SILENT' });
+  const logs: LoggedLine[] = [];
+  const logger = memoryLogger(logs);
   const output = flakySink(new OutputQueue(sqs, services.outputQueueUrl));
   const common = { settings, logger, metrics, dynamo, sqs, tableName: services.tableName };
   const feederDeps: FeederDeps = { ...common, delayQueueUrl: services.delayQueueUrl };
@@ -239,6 +273,7 @@ export async function startEngineHarness(
     },
     recorder,
     metrics,
+    logs,
     feeder,
     feederDeps,
     dispatch,

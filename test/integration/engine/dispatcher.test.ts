@@ -1,5 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { FeederStateStore } from '../../../src/aws/feeder-state-store.js';
+import { bucketStartMs } from '../../../src/domain/keys.js';
+import { createFeeder } from '../../../src/engine/feeder.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleStore } from '../../../src/aws/schedule-store.js';
 import { makeScheduleId } from '../../../src/domain/ids.js';
@@ -27,7 +29,11 @@ async function receiveAtLeast(harness: EngineHarness, count: number, timeoutMs =
 describe('dispatcher over dynalite and fauxqs (AppSync replaced by a local SigV4-verifying recorder)', () => {
   let harness: EngineHarness;
   beforeAll(async () => {
-    harness = await startEngineHarness({ maxReceiveCount: 2, visibilityTimeoutSeconds: 1 });
+    harness = await startEngineHarness({
+      maxReceiveCount: 2,
+      visibilityTimeoutSeconds: 1,
+      env: { MAX_DELIVERY_ATTEMPTS: '4' },
+    });
   });
   afterAll(async () => {
     await harness.stop();
@@ -75,7 +81,7 @@ describe('dispatcher over dynalite and fauxqs (AppSync replaced by a local SigV4
     expect(fired[0]?.latenessMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('gives the claim back after a failed delivery, and the redelivery fires it once', async () => {
+  it('keeps the claim after a failed channel, and the redelivery sends only that channel', async () => {
     // Prepare
     const item = await createSchedule(harness.target, { dueAtMs: Date.now() });
     harness.failNextOutput(1);
@@ -83,58 +89,55 @@ describe('dispatcher over dynalite and fauxqs (AppSync replaced by a local SigV4
 
     // Act
     const failed = await harness.dispatchMessages([first!]);
-    const released = await readSchedule(harness.target, item);
+    const claimed = await readSchedule(harness.target, item);
     const [again] = await receiveAtLeast(harness, 1, 4000);
     const retried = await harness.dispatchMessages([again!]);
 
     // Assess
     expect(failed.batchItemFailures).toEqual([{ itemIdentifier: first!.MessageId }]);
-    expect(released).toMatchObject({ status: Status.queued, pendingOwner: item.owner });
-    expect(released?.claimedBy).toBeUndefined();
+    expect(claimed).toMatchObject({
+      status: Status.firing,
+      claimedBy: first!.MessageId,
+      deliveryFailures: 1,
+      deliveredTo: new Set(['appsync']),
+    });
+    expect(claimed).not.toHaveProperty('pendingOwner');
+    expect(claimed).not.toHaveProperty('ttl');
     expect(again?.MessageId).toBe(first!.MessageId);
     expect(retried.batchItemFailures).toEqual([]);
     const fired = await drainFired(harness);
     expect(fired.map((e) => e.id)).toEqual([item.id]);
+    expect(harness.recorder.calls.filter((c) => c.input.id === item.id)).toHaveLength(1);
+    const done = await readSchedule(harness.target, item);
+    expect(done).toMatchObject({
+      status: Status.fired,
+      deliveredTo: new Set(['appsync', 'outputQueue']),
+    });
+    expect(done?.ttl).toBeGreaterThan(Date.now() / 1000);
     expect(harness.metrics.total(MetricName.deliveryFailed)).toBe(1);
   });
 
-  it('fires a schedule from a copy redriven from the DLQ (new message id) after failed deliveries', async () => {
-    // Prepare: the original message fails its delivery, as it would on every receive before the DLQ.
-    const item = await createSchedule(harness.target, { dueAtMs: Date.now() });
-    harness.failNextOutput(1);
-    const [original] = await receiveAtLeast(harness, 1);
-    await harness.dispatchMessages([original!]);
-
-    // Act: a redrive delivers the same body under a new message id (its deletion removes the original).
-    const redriven = { ...original!, MessageId: randomUUID() };
-    const response = await harness.dispatchMessages([redriven]);
-
-    // Assess
-    expect(response.batchItemFailures).toEqual([]);
-    expect((await readSchedule(harness.target, item))?.claimedBy).toBe(redriven.MessageId);
-    const fired = await drainFired(harness);
-    expect(fired.map((e) => e.id)).toEqual([item.id]);
-  });
-
-  it('lets the message that holds a claim deliver again after a crash left it FIRED', async () => {
-    // Prepare: a crash between claim and delivery leaves the item FIRED and claimed by the message.
+  it('lets the message that holds a claim deliver after a crash left it FIRING, with the first firedAt', async () => {
+    // Prepare: a crash between claim and delivery leaves the item FIRING, claimed by the message.
     const item = await createSchedule(harness.target, { dueAtMs: Date.now() });
     const [message] = await receiveAtLeast(harness, 1);
     const store = new ScheduleStore(harness.dynamo, harness.services.tableName);
     const key = scheduleKey(item.id, harness.settings.bucketWidthSeconds)!;
-    const firedAtMs = Date.now();
-    expect(
-      await store.claim({ key, messageId: message!.MessageId!, firedAtMs, ttlSeconds: 1 }),
-    ).not.toBeNull();
+    const claimedAtMs = Date.now() - 500;
+    const claim = { key, nowMs: claimedAtMs, staleBeforeMs: claimedAtMs - 3000 };
+    expect(await store.claim({ ...claim, messageId: message!.MessageId! })).not.toBeNull();
 
     // Act
+    const other = await store.claim({ ...claim, messageId: 'another-message' });
     const response = await harness.dispatchMessages([message!]);
 
     // Assess
+    expect(other).toBeNull();
     expect(response.batchItemFailures).toEqual([]);
     const fired = await drainFired(harness);
     expect(fired.map((e) => e.id)).toEqual([item.id]);
-    expect(Date.parse(fired[0]!.firedAt)).toBe(firedAtMs);
+    expect(Date.parse(fired[0]!.firedAt)).toBe(claimedAtMs);
+    expect((await readSchedule(harness.target, item))?.status).toBe(Status.fired);
   });
 
   it('re-sends a message that arrives far too early and holds a slightly early one', async () => {
@@ -196,5 +199,79 @@ describe('dispatcher over dynalite and fauxqs (AppSync replaced by a local SigV4
     expect((await drainFired(harness)).map((e) => e.id)).toEqual([good.id]);
     expect(harness.metrics.total(MetricName.malformedMessage)).toBeGreaterThanOrEqual(4);
     expect(harness.metrics.total(MetricName.unknownSchedule)).toBeGreaterThanOrEqual(2);
+  });
+  it('a channel that keeps failing: the other gets it once, the DLQ gets the message with a log line and a metric, the feeder gives up, a redrive delivers', async () => {
+    // Prepare: MAX_DELIVERY_ATTEMPTS 4 is two messages of 2 receives each.
+    await harness.drain(harness.services.delayQueueUrl);
+    await harness.drain(harness.services.delayDlqUrl);
+    const item = await createSchedule(harness.target, { dueAtMs: Date.now() });
+    harness.failNextOutput(Number.POSITIVE_INFINITY);
+    const dlqDepth = () => harness.depth(harness.services.delayDlqUrl);
+
+    // Act: the dispatcher and a feeder every 500 ms, until both messages are dead-lettered, then 5 s more
+    await harness.pump({
+      done: async () => (await dlqDepth()) >= 2,
+      timeoutMs: 30_000,
+      pollers: 2,
+      feederEveryMs: 500,
+    });
+    const dlqAfterGivingUp = await dlqDepth();
+    await harness.pump({ done: () => false, timeoutMs: 5000, pollers: 2, feederEveryMs: 500 });
+    const stuck = await readSchedule(harness.target, item);
+
+    // Assess: delivery stopped, bounded, reported
+    expect(dlqAfterGivingUp).toBe(2);
+    expect(await dlqDepth()).toBe(2);
+    expect(harness.recorder.calls.filter((c) => c.input.id === item.id)).toHaveLength(1);
+    expect(stuck).toMatchObject({
+      status: Status.firing,
+      deliveryFailures: 4,
+      deliveredTo: new Set(['appsync']),
+    });
+    expect(harness.metrics.total(MetricName.deliveryDeadLettered)).toBe(2);
+    expect(harness.metrics.total(MetricName.redelivered)).toBe(1);
+    expect(harness.metrics.total(MetricName.claimsDeadLettered)).toBeGreaterThan(0);
+    const deadLines = harness.logs.filter((line) => line.attributes['id'] === item.id);
+    expect(deadLines.filter((line) => line.level === 'error')).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringContaining('DLQ'),
+        attributes: expect.objectContaining({ failedChannels: ['outputQueue'] }),
+      }),
+    );
+
+    // Act: a dead-lettered claim does not hold the watermark back once its bucket is past
+    const later = createFeeder({ ...harness.feederDeps, clock: () => Date.now() + 180_000 });
+    const reports = await later.runAllShards();
+    const shard = Number(item.pk.split('#')[2]);
+    const watermark = await new FeederStateStore(
+      harness.dynamo,
+      harness.services.tableName,
+    ).readWatermark(shard);
+
+    // Act: an operator redrives the DLQ (new message ids) once the channel works again
+    harness.failNextOutput(0);
+    const dead = await harness.drain(harness.services.delayDlqUrl);
+    for (const message of dead) {
+      await harness.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: harness.services.delayQueueUrl,
+          MessageBody: message.Body ?? '',
+        }),
+      );
+    }
+    await harness.pump({
+      done: async () => (await readSchedule(harness.target, item))?.status === Status.fired,
+      timeoutMs: 10_000,
+      pollers: 2,
+    });
+
+    // Assess
+    expect(reports.every((report) => !report.skipped)).toBe(true);
+    expect(watermark).toBeGreaterThan(bucketStartMs(Date.parse(item.dueAt), 60));
+    const fired = await drainFired(harness);
+    expect(fired.map((e) => e.id)).toEqual([item.id]);
+    expect(fired[0]?.firedAt).toBe(stuck?.firedAt);
+    expect(harness.recorder.calls.filter((c) => c.input.id === item.id)).toHaveLength(1);
+    expect((await readSchedule(harness.target, item))?.status).toBe(Status.fired);
   });
 });

@@ -41,6 +41,40 @@ describe('sweepWindow', () => {
   });
 });
 
+describe('classifyLive: FIRING claims and the start-up recovery', () => {
+  const window = sweepWindow(NOW, null, settings);
+  const firing = (fields: Partial<LiveScheduleRef>) =>
+    ref({ status: 'FIRING', dueAt: iso(NOW - 600_000), queuedAt: iso(NOW - 600_000), ...fields });
+
+  it('re-delivers a claim with no progress for the stale period (180 s by default), else waits', () => {
+    expect(classifyLive(firing({ claimedAt: iso(NOW - 181_000) }), window)).toBe('redeliver');
+    expect(classifyLive(firing({ claimedAt: iso(NOW - 179_000) }), window)).toBe('wait');
+    // Released 10 s ago for a new message that has not claimed it yet: on its way.
+    const released = firing({ claimedAt: iso(NOW - 400_000), queuedAt: iso(NOW - 10_000) });
+    expect(classifyLive(released, window)).toBe('wait');
+  });
+
+  it('leaves a claim whose channels failed MAX_DELIVERY_ATTEMPTS times dead-lettered, even when recovering', () => {
+    const dead = firing({ claimedAt: iso(NOW - 600_000), deliveryFailures: 10 });
+    expect(classifyLive(dead, window)).toBe('dead');
+    expect(classifyLive(dead, sweepWindow(NOW, null, settings, true))).toBe('dead');
+    expect(
+      classifyLive(firing({ claimedAt: iso(NOW - 600_000), deliveryFailures: 9 }), window),
+    ).toBe('redeliver');
+  });
+
+  it('recovering: re-hands-over every QUEUED and FIRING schedule at once, up to the fast-path horizon', () => {
+    const recovery = sweepWindow(NOW, null, settings, true);
+    expect(recovery.horizonMs).toBe(NOW + 900_000);
+    const justQueued = ref({ dueAt: iso(NOW + 800_000), queuedAt: iso(NOW - 1000), sendCount: 1 });
+    expect(classifyLive(justQueued, window)).toBe('wait');
+    expect(classifyLive(justQueued, recovery)).toBe('resend');
+    const justClaimed = firing({ claimedAt: iso(NOW - 1000) });
+    expect(classifyLive(justClaimed, recovery)).toBe('redeliver');
+    expect(classifyLive(ref({ status: 'PENDING' }), recovery)).toBe('send');
+  });
+});
+
 describe('classifyLive', () => {
   const window = sweepWindow(NOW, null, settings);
 

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { queueArnFromUrl, sqsRecordFromMessage } from '../../../src/aws/sqs-event.js';
 import { chunk, mapWithConcurrency } from '../../../src/engine/concurrency.js';
 import { deliver } from '../../../src/engine/delivery.js';
-import { DeliveryError } from '../../../src/engine/errors.js';
 import type { FiredEvent } from '../../../src/engine/fired-event.js';
 import { MemoryMetrics, MetricName } from '../../../src/engine/observability.js';
 import { readEngineSettings } from '../../../src/engine/settings.js';
@@ -62,26 +61,47 @@ describe('trigger', () => {
 });
 
 describe('deliver', () => {
-  it('sends to every sink and fails naming each sink that failed, without the payload', async () => {
+  const failing = {
+    send: async () => {
+      throw new Error('HTTP 500');
+    },
+  };
+
+  it('sends to every sink and reports each channel, naming the failure without the payload', async () => {
     // Prepare
     const received: string[] = [];
     const sinks = {
       good: { send: async (e: FiredEvent) => void received.push(e.id) },
-      bad: {
-        send: async () => {
-          throw new Error('HTTP 500');
-        },
-      },
+      bad: failing,
     };
 
     // Act
-    const outcome = deliver(EVENT, sinks);
+    const outcome = await deliver(EVENT, sinks);
 
     // Assess
-    await expect(outcome).rejects.toThrow(DeliveryError);
-    await expect(outcome).rejects.toThrow('Delivering x failed (bad: HTTP 500)');
-    await expect(outcome).rejects.not.toThrow(/secret/);
+    expect(outcome).toEqual({
+      delivered: ['good'],
+      failed: [{ channel: 'bad', reason: 'HTTP 500' }],
+    });
+    expect(JSON.stringify(outcome)).not.toMatch(/secret/);
     expect(received).toEqual(['x']);
+  });
+
+  it('does not send again to a channel that already has the event', async () => {
+    // Prepare
+    const received: string[] = [];
+    const sinks = {
+      good: { send: async (e: FiredEvent) => void received.push(e.id) },
+      bad: failing,
+    };
+
+    // Act
+    const outcome = await deliver(EVENT, sinks, new Set(['good']));
+
+    // Assess
+    expect(outcome.delivered).toEqual([]);
+    expect(outcome.failed.map((f) => f.channel)).toEqual(['bad']);
+    expect(received).toEqual([]);
   });
 });
 
