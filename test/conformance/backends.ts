@@ -7,25 +7,41 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/services.js';
 import { javaAvailability, startDynamoDbLocal } from '../helpers/dynamodb-local.js';
 
+/**
+ * Where a backend is known to differ from DynamoDB, each written down in docs/local.md. A gap's
+ * test asserts the backend's actual answer, so a backend that closes the gap fails it and the
+ * note gets updated.
+ */
+export type KnownGap =
+  /** UpdateTimeToLive/DescribeTimeToLive are not implemented. */
+  | 'no-time-to-live'
+  /** An empty string is accepted as a global secondary index key. */
+  | 'empty-index-key-accepted'
+  /** IN takes more than DynamoDB's 100 operands. */
+  | 'in-operand-limit-unchecked';
+
 /** One DynamoDB implementation under test. */
 export interface DynamoBackend {
   readonly name: 'dynalite' | 'DynamoDB Local';
   /** Starts an in-memory server for one test file. */
   start(): Promise<LocalDynamo>;
-  /** Whether it implements UpdateTimeToLive/DescribeTimeToLive (dynalite does not). */
-  readonly supportsTimeToLive: boolean;
+  readonly gaps: ReadonlySet<KnownGap>;
 }
 
 const DYNALITE: DynamoBackend = {
   name: 'dynalite',
   start: () => startLocalDynamo(),
-  supportsTimeToLive: false,
+  gaps: new Set<KnownGap>([
+    'no-time-to-live',
+    'empty-index-key-accepted',
+    'in-operand-limit-unchecked',
+  ]),
 };
 
 const DYNAMODB_LOCAL: DynamoBackend = {
   name: 'DynamoDB Local',
   start: startDynamoDbLocal,
-  supportsTimeToLive: true,
+  gaps: new Set<KnownGap>(),
 };
 
 function isCi(): boolean {

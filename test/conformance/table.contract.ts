@@ -7,6 +7,7 @@ import {
   DescribeTimeToLiveCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -59,7 +60,7 @@ export function tableContract(context: () => BackendContext): void {
     );
 
     // Assess
-    if (!context().backend.supportsTimeToLive) {
+    if (context().backend.gaps.has('no-time-to-live')) {
       await expect(enable).rejects.toMatchObject({ name: 'UnknownOperationException' });
       return;
     }
@@ -109,6 +110,65 @@ export function tableContract(context: () => BackendContext): void {
 
     // Assess
     await expect(query).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('refuses an empty string as an index key, in a put and in an update (dynalite: a known gap)', async () => {
+    // Prepare
+    const item = scheduleItem(5_000);
+    await table.put(item);
+
+    // Act
+    const put = table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: { pk: { S: item.pk }, sk: { S: `${item.sk}-empty` }, pendingOwner: { S: '' } },
+      }),
+    );
+    const update = table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: { pk: { S: item.pk }, sk: { S: item.sk } },
+        UpdateExpression: 'SET pendingOwner = :owner',
+        ExpressionAttributeValues: { ':owner': { S: '' } },
+      }),
+    );
+
+    // Assess
+    if (context().backend.gaps.has('empty-index-key-accepted')) {
+      await expect(Promise.all([put, update])).resolves.toBeDefined();
+      return;
+    }
+    await expect(put).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(update).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('refuses IN with more than 100 operands (dynalite: a known gap)', async () => {
+    // Prepare
+    const values = Array.from({ length: 101 }, (_, i) => `:v${i}`);
+
+    // Act
+    const query = table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: `#status IN (${values.join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: Object.fromEntries([
+          [':pk', { S: 'in-limit' }],
+          ...values.map((name, i) => [name, { S: String(i) }]),
+        ]),
+      }),
+    );
+
+    // Assess
+    if (context().backend.gaps.has('in-operand-limit-unchecked')) {
+      await expect(query).resolves.toMatchObject({ Count: 0 });
+      return;
+    }
+    await expect(query).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/IN operator is provided with too many operands/),
+    });
   });
 
   it('refuses an index key of the wrong type', async () => {
