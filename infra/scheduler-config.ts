@@ -4,6 +4,7 @@ import {
   settingsEnvironment,
   type SchedulerSettings,
 } from '../src/domain/settings.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/engine/observability.js';
 import { ENGINE_SETTING_SPECS, readEngineSettings } from '../src/engine/settings.js';
 import type { SchedulerStackProps } from './scheduler-stack-props.js';
 
@@ -15,6 +16,7 @@ export interface SchedulerConfig {
   readonly dispatcherBatchSize: number;
   readonly dispatcherMaxBatchingWindowSeconds: number;
   readonly dispatcherTimeoutSeconds: number;
+  readonly dispatcherMaxConcurrency: number | undefined;
   readonly feederTimeoutSeconds: number;
   readonly maxReceiveCount: number;
   readonly messageRetentionDays: number;
@@ -98,6 +100,14 @@ function resolveEngine(props: SchedulerStackProps) {
       30,
       { min: 3, max: 900 },
     ),
+    // Lambda's MaximumConcurrency for SQS event sources is 2 to 1000.
+    dispatcherMaxConcurrency:
+      props.dispatcherMaxConcurrency === undefined
+        ? undefined
+        : integerProp('dispatcherMaxConcurrency', props.dispatcherMaxConcurrency, 0, {
+            min: 2,
+            max: 1000,
+          }),
     feederTimeoutSeconds: integerProp('feederTimeoutSeconds', props.feederTimeoutSeconds, 60, {
       min: 10,
       max: 900,
@@ -130,11 +140,11 @@ function resolveOperations(props: SchedulerStackProps) {
       1200,
       { min: 60, max: 1_209_600 },
     ),
-    serviceName: textProp('serviceName', props.serviceName, 'scheduler', /^[A-Za-z0-9_.-]{1,64}$/),
+    serviceName: textProp('serviceName', props.serviceName, SERVICE_NAME, /^[A-Za-z0-9_.-]{1,64}$/),
     metricsNamespace: textProp(
       'metricsNamespace',
       props.metricsNamespace,
-      'PreciseScheduler',
+      METRICS_NAMESPACE,
       /^[A-Za-z0-9_./#:-]{1,255}$/,
     ),
     namePrefix:

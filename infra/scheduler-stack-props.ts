@@ -43,6 +43,12 @@ export interface SchedulerStackProps extends StackProps {
   readonly dispatcherBatchSize?: number;
   /** Longest wait to fill a dispatcher batch, in seconds (0 to 300). @default 0 */
   readonly dispatcherMaxBatchingWindowSeconds?: number;
+  /**
+   * Most dispatcher invocations the delay queue's event source runs at once (2 to 1000), to keep
+   * the dispatcher from taking the account's whole Lambda concurrency in a burst; messages wait
+   * in the queue meanwhile. @default no limit (the account's unreserved concurrency)
+   */
+  readonly dispatcherMaxConcurrency?: number;
   /** Dispatcher timeout in seconds; the delay queue's visibility timeout is six times it. @default 30 */
   readonly dispatcherTimeoutSeconds?: number;
   /** Feeder timeout in seconds; a run stops cleanly before it. @default 60 */
@@ -65,9 +71,12 @@ export interface SchedulerStackProps extends StackProps {
   readonly verboseApiLogs?: boolean;
   /** Retention of the API and function log groups. @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /** Service name (POWERTOOLS_SERVICE_NAME, the `service` metric dimension). @default 'scheduler' */
+  /**
+   * Service name of the engine functions' logs and metrics (POWERTOOLS_SERVICE_NAME, the
+   * `service` metric dimension the lateness alarm names). @default 'precise-scheduler'
+   */
   readonly serviceName?: string;
-  /** CloudWatch namespace of the dispatcher's metrics. @default 'PreciseScheduler' */
+  /** CloudWatch namespace of the engine functions' metrics (POWERTOOLS_METRICS_NAMESPACE). @default 'PreciseScheduler' */
   readonly metricsNamespace?: string;
   /** Alarm when p99 lateness over a minute exceeds this many ms, three minutes running. @default 1000 */
   readonly latenessP99AlarmMs?: number;

@@ -11,6 +11,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MetricName, metricDimensions } from '../../src/engine/observability.js';
 
 /** Properties of {@link SchedulerAlarms}. */
 export interface SchedulerAlarmsProps {
@@ -18,7 +19,9 @@ export interface SchedulerAlarmsProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly delayQueue: IQueue;
   readonly feeder: IFunction;
+  /** Namespace the handlers write their EMF metrics to (POWERTOOLS_METRICS_NAMESPACE). */
   readonly metricsNamespace: string;
+  /** Service the handlers report as (POWERTOOLS_SERVICE_NAME), the `service` dimension. */
   readonly serviceName: string;
   readonly latenessP99AlarmMs: number;
   readonly oldestMessageAgeAlarmSeconds: number;
@@ -74,13 +77,18 @@ export class SchedulerAlarms extends Construct {
       alarmDescription: 'p99 lateness of fired schedules is above the threshold.',
       metric: new Metric({
         namespace: props.metricsNamespace,
-        metricName: 'LatenessMs',
-        dimensionsMap: { service: props.serviceName },
+        metricName: MetricName.latenessMs,
+        // The exact set the dispatcher emits: CloudWatch does not match a subset of dimensions.
+        dimensionsMap: metricDimensions(props.serviceName, 'dispatcher'),
         statistic: 'p99',
         period: Duration.minutes(1),
       }),
       threshold: props.latenessP99AlarmMs,
       evaluationPeriods: 3,
+      // A minute without firings carries no lateness: keep the state. NOT_BREACHING would clear
+      // the alarm when firings stop altogether, which is the worst kind of lateness; an idle
+      // scheduler stays OK. A dispatcher that stops is caught by the queue-age and DLQ alarms.
+      treatMissingData: TreatMissingData.IGNORE,
     });
     if (props.alarmTopic !== undefined) {
       const action: IAlarmAction = new SnsAction(props.alarmTopic);
@@ -99,6 +107,8 @@ export class SchedulerAlarms extends Construct {
       metric: Metric;
       threshold: number;
       evaluationPeriods: number;
+      /** @default NOT_BREACHING */
+      treatMissingData?: TreatMissingData;
     },
   ): void {
     this.alarms.push(
@@ -107,7 +117,7 @@ export class SchedulerAlarms extends Construct {
         datapointsToAlarm: options.evaluationPeriods,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         // No data means no messages and no invocations, which is healthy.
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
       }),
     );
   }

@@ -50,6 +50,9 @@ export class SchedulerApi extends Construct {
       userPool: this.userPool,
       generateSecret: false,
       authFlows: { userSrp: true },
+      // Apps sign in with SRP (Amplify's default). Left on, OAuth would get CDK's default flows
+      // and an example.com callback URL: a hosted-UI client nobody configured.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
     });
 

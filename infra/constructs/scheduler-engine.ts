@@ -71,6 +71,16 @@ export class SchedulerEngine extends Construct {
     const feeder = this.feeder.function;
     const dispatcher = this.dispatcher.function;
 
+    // The trigger invokes the feeder asynchronously, and Lambda's defaults (2 retries, events up
+    // to 6 h old, throttled events retried all that time) let a stale pass start while a newer
+    // one runs. A pass is only worth running within the minute it was started for: the next
+    // minute's pass reads from the saved watermark and catches up whatever this one missed, and
+    // FeederErrors alarms on failures. So no retry and the shortest event age Lambda allows.
+    feeder.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(FEEDER_MAX_EVENT_AGE_SECONDS),
+    });
+
     new Rule(this, 'EveryMinute', {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(trigger, { retryAttempts: 2 })],
@@ -88,6 +98,7 @@ export class SchedulerEngine extends Construct {
         batchSize: config.dispatcherBatchSize,
         maxBatchingWindow: Duration.seconds(config.dispatcherMaxBatchingWindowSeconds),
         reportBatchItemFailures: true,
+        maxConcurrency: config.dispatcherMaxConcurrency,
       }),
     );
     props.table.grantReadWriteData(dispatcher);
@@ -97,6 +108,9 @@ export class SchedulerEngine extends Construct {
     props.api.grantMutation(dispatcher, 'publishScheduleFired');
   }
 }
+
+/** Oldest feeder event Lambda still runs: one trigger interval, Lambda's minimum (60 s). */
+export const FEEDER_MAX_EVENT_AGE_SECONDS = 60;
 
 /** Environment variables every engine function reads. */
 function sharedEnvironment(props: SchedulerEngineProps): Record<string, string> {

@@ -21,7 +21,7 @@ export function createCloudFeederHandler(env: Env = process.env) {
   const resources = readEngineResources(env, ['tableName', 'delayQueueUrl']);
   return makeFeederHandler({
     ...resources,
-    ...createObservability({ handler: 'feeder' }),
+    ...createObservability({ handler: 'feeder', env }),
     settings,
     dynamo: createDynamoClient(),
     sqs: createSqsClient(),
@@ -39,7 +39,7 @@ export function createCloudDispatcherHandler(env: Env = process.env) {
   ]);
   return makeDispatcherHandler({
     ...resources,
-    ...createObservability({ handler: 'dispatcher' }),
+    ...createObservability({ handler: 'dispatcher', env }),
     settings,
     dynamo: createDynamoClient(),
     sqs: createSqsClient(),
@@ -55,7 +55,7 @@ export function createCloudTriggerHandler(env: Env = process.env) {
   const settings = readEngineSettings(env);
   const { feederFunctionName } = readEngineResources(env, ['feederFunctionName']);
   return makeTriggerHandler({
-    ...createObservability({ handler: 'trigger' }),
+    ...createObservability({ handler: 'trigger', env }),
     settings,
     startFeeder: lambdaFeederStarter(new LambdaClient({}), feederFunctionName),
   });

@@ -48,6 +48,26 @@ export interface EngineMetrics {
 export const SERVICE_NAME = 'precise-scheduler';
 export const METRICS_NAMESPACE = 'PreciseScheduler';
 
+/** The service and namespace a deployment sets (POWERTOOLS_*), else the defaults above. */
+export function observabilityNames(env: Readonly<Record<string, string | undefined>>): {
+  serviceName: string;
+  namespace: string;
+} {
+  const set = (value: string | undefined) => (value === '' ? undefined : value);
+  return {
+    serviceName: set(env['POWERTOOLS_SERVICE_NAME']) ?? SERVICE_NAME,
+    namespace: set(env['POWERTOOLS_METRICS_NAMESPACE']) ?? METRICS_NAMESPACE,
+  };
+}
+
+/**
+ * The one dimension set every engine metric carries. CloudWatch matches an alarm's dimensions
+ * exactly, so an alarm on an engine metric must name all of these and nothing else.
+ */
+export function metricDimensions(serviceName: string, handler: string): Record<string, string> {
+  return { service: serviceName, handler };
+}
+
 /** Engine metrics written as CloudWatch EMF by Powertools. */
 export function powertoolsMetrics(metrics: Metrics): EngineMetrics {
   let pending = false;
@@ -110,9 +130,14 @@ export interface EngineObservability {
  * nothing and in-memory metrics (the local stack and tests).
  */
 export function createObservability(
-  options: { handler: string; silent?: boolean } = { handler: 'engine' },
+  options: {
+    handler: string;
+    silent?: boolean;
+    env?: Readonly<Record<string, string | undefined>>;
+  } = { handler: 'engine' },
 ): EngineObservability {
-  const serviceName = SERVICE_NAME;
+  // Explicit names win over POWERTOOLS_* in Powertools, so the environment is read here.
+  const { serviceName, namespace } = observabilityNames(options.env ?? process.env);
   const logger = new Logger({
     serviceName,
     ...(options.silent === true ? { logLevel: 'SILENT' as const } : {}),
@@ -122,9 +147,9 @@ export function createObservability(
     return { logger, metrics: new MemoryMetrics() };
   }
   const metrics = new Metrics({
-    namespace: METRICS_NAMESPACE,
+    namespace,
     serviceName,
-    defaultDimensions: { handler: options.handler },
+    defaultDimensions: metricDimensions(serviceName, options.handler),
   });
   return { logger, metrics: powertoolsMetrics(metrics) };
 }

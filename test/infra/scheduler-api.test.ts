@@ -29,6 +29,25 @@ describe('the GraphQL API', () => {
     });
   });
 
+  it('gives the app client SRP sign-in and no OAuth flows or callback URLs', () => {
+    // Act
+    const [, client] = findOne(template, 'AWS::Cognito::UserPoolClient');
+    // Assess: CDK's defaults would enable the code and implicit grants with an example.com callback.
+    expect(client.Properties?.['AllowedOAuthFlowsUserPoolClient']).toBe(false);
+    expect(client.Properties?.['ExplicitAuthFlows']).toEqual([
+      'ALLOW_USER_SRP_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ]);
+    for (const property of [
+      'AllowedOAuthFlows',
+      'AllowedOAuthScopes',
+      'CallbackURLs',
+      'LogoutURLs',
+    ]) {
+      expect(client.Properties?.[property], property).toBeUndefined();
+    }
+  });
+
   it('logs errors without payloads and traces with X-Ray', () => {
     // Assess
     expect(api.Properties).toMatchObject({

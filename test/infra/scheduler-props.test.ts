@@ -33,6 +33,7 @@ function synthCustomised() {
     dispatcherTimeoutSeconds: 45,
     dispatcherBatchSize: 50,
     dispatcherMaxBatchingWindowSeconds: 1,
+    dispatcherMaxConcurrency: 20,
     maxReceiveCount: 3,
     deletionProtection: false,
     fieldLogLevel: FieldLogLevel.ALL,
@@ -96,6 +97,7 @@ describe('a customised stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 50,
       MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 20 },
     });
     template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       Name: 'sched-prod-api',
@@ -117,6 +119,18 @@ describe('prop validation', () => {
     [{ strandedGraceSeconds: 1 }, 'STRANDED_GRACE_SECONDS must exceed MAX_HOLD_MS'],
     [{ dispatcherTimeoutSeconds: 1 }, 'dispatcherTimeoutSeconds must be an integer'],
     [{ apiKeyExpiresInDays: 400 }, 'apiKeyExpiresInDays must be an integer from 1 to 365'],
+    [
+      { dispatcherMaxConcurrency: 1 },
+      'dispatcherMaxConcurrency must be an integer from 2 to 1000. Received: 1',
+    ],
+    [
+      { dispatcherMaxConcurrency: 1001 },
+      'dispatcherMaxConcurrency must be an integer from 2 to 1000. Received: 1001',
+    ],
+    [
+      { dispatcherMaxConcurrency: 2.5 },
+      'dispatcherMaxConcurrency must be an integer from 2 to 1000. Received: 2.5',
+    ],
     [{ namePrefix: '9bad name' }, 'namePrefix must match'],
   ];
 

@@ -109,7 +109,7 @@ describe('the engine functions', () => {
     FINISHED_RETENTION_DAYS: '7',
     LOOKAHEAD_SECONDS: '180',
     STRANDED_GRACE_SECONDS: '60',
-    POWERTOOLS_SERVICE_NAME: 'scheduler',
+    POWERTOOLS_SERVICE_NAME: 'precise-scheduler',
     POWERTOOLS_METRICS_NAMESPACE: 'PreciseScheduler',
   };
 
@@ -161,6 +161,30 @@ describe('the engine functions', () => {
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 0,
     });
+    // No cap unless dispatcherMaxConcurrency asks for one.
+    const mapping = findOne(template, 'AWS::Lambda::EventSourceMapping')[1];
+    expect(mapping.Properties?.['ScalingConfig']).toBeUndefined();
+  });
+
+  it('runs a feeder event once, within one trigger interval, or drops it', () => {
+    // Prepare
+    const feederId = (
+      resources[functionIdWith('FEEDER_FUNCTION_NAME')]?.Properties?.['Environment'] as {
+        Variables: { FEEDER_FUNCTION_NAME: { Ref: string } };
+      }
+    ).Variables.FEEDER_FUNCTION_NAME.Ref;
+    // Act
+    const configs = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig',
+    );
+    // Assess: a stale retry or a throttled event would overlap the next minute's pass.
+    expect(configs).toHaveLength(1);
+    expect(configs[0]?.Properties).toEqual({
+      FunctionName: { Ref: feederId },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
   });
 
   it('starts the trigger every minute', () => {
@@ -194,11 +218,20 @@ describe('alarms and outputs', () => {
     });
     expect(byMetric('LatenessMs')[0]?.Properties).toMatchObject({
       Namespace: 'PreciseScheduler',
-      Dimensions: [{ Name: 'service', Value: 'scheduler' }],
       ExtendedStatistic: 'p99',
       Threshold: 1000,
       ComparisonOperator: 'GreaterThanThreshold',
+      // Minutes without firings keep the state: an alarm must not clear because firing stopped.
+      TreatMissingData: 'ignore',
     });
+    // The exact set the dispatcher emits (test/infra/alarm-metrics.test.ts checks it against EMF).
+    expect(byMetric('LatenessMs')[0]?.Properties?.['Dimensions']).toEqual(
+      expect.arrayContaining([
+        { Name: 'service', Value: 'precise-scheduler' },
+        { Name: 'handler', Value: 'dispatcher' },
+      ]),
+    );
+    expect(byMetric('LatenessMs')[0]?.Properties?.['Dimensions']).toHaveLength(2);
   });
 
   it('exports the GraphQL, real-time and output queue URLs and the Cognito ids', () => {
