@@ -31,6 +31,11 @@ export const ASSUMPTIONS = {
 
 /** Billable units one schedule costs, averaged over a run. */
 export interface UnitsPerSchedule {
+  /**
+   * GraphQL requests: the client's `createSchedule` plus the dispatcher's `publishScheduleFired`,
+   * one request per firing (AppSync bills each; the publisher never batches events into one
+   * request as aliased fields, since AppSync does not promise to publish those).
+   */
   readonly appsyncRequests: number;
   readonly realtimeUpdates: number;
   readonly dynamoWriteUnits: number;
@@ -85,6 +90,11 @@ export function unitsPerSchedule(
     sqsRequests: per(sumWhere(http, sqs)),
     lambdaInvocations: per(dispatcherBatches),
   };
+}
+
+/** The dispatcher's signed GraphQL requests per fired schedule: 1 when each firing is one publish. */
+export function publishRequestsPerFiring(http: CallCounts, fired: number): number {
+  return Math.round(((http['graphql (iam)'] ?? 0) / Math.max(1, fired)) * 1000) / 1000;
 }
 
 /** Dollars per million schedules, by service and in total. */

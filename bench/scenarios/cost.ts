@@ -3,6 +3,7 @@ import {
   ASSUMPTIONS,
   PRICES,
   costPerMillion,
+  publishRequestsPerFiring,
   shardsForPeak,
   unitsPerSchedule,
 } from '../lib/cost-model.js';
@@ -41,7 +42,8 @@ async function measurePath(context: ScenarioContext, count: number, far: boolean
     });
     const updates = run.delivery.subscription.received;
     const units = unitsPerSchedule(run.created, run.httpCalls, run.sdkCalls, updates);
-    return { run, units, cost: costPerMillion(units) };
+    const publishesPerFiring = publishRequestsPerFiring(run.httpCalls, run.delivery.queue.received);
+    return { run, units, publishesPerFiring, cost: costPerMillion(units) };
   } finally {
     await bench.close();
   }
@@ -91,12 +93,14 @@ export const costScenario: Scenario = {
       extra: {
         comparedWith: 'EventBridge Scheduler, $1.00 per million invocations (peer column)',
         fast: {
+          publishRequestsPerFiring: fast.publishesPerFiring,
           units: fast.units,
           cost: fast.cost,
           httpCalls: fast.run.httpCalls,
           sdkCalls: fast.run.sdkCalls,
         },
         far: {
+          publishRequestsPerFiring: far.publishesPerFiring,
           units: far.units,
           cost: far.cost,
           httpCalls: far.run.httpCalls,
@@ -106,6 +110,7 @@ export const costScenario: Scenario = {
       },
       notes: [
         "The peer column of this scenario is EventBridge Scheduler's list price, not a measurement.",
+        `publishScheduleFired requests per firing (one unaliased mutation each): fast ${fast.publishesPerFiring}, far ${far.publishesPerFiring}.`,
         `Shards per bucket for a peak of schedules due in one second (1,000 WCU per partition, one claim write each): ${peaks.map((peak) => `${peak.peakPerSecond.toLocaleString('en-US')}/s -> ${peak.shards}`).join(', ')}.`,
       ],
     });
