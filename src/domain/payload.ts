@@ -118,7 +118,7 @@ function numberProblem(path: string, value: number): string | null {
     return `${path} is negative zero, which would be delivered as 0; send 0 or a string`;
   }
   if (Math.floor(value) === value && (value > MAX_EXACT_INTEGER || value < -MAX_EXACT_INTEGER)) {
-    return `${path} is ${value}, beyond +-${MAX_EXACT_INTEGER} (2^53 - 1) where numbers lose digits; send it as a string`;
+    return `${path} is ${value} once parsed, beyond +-${MAX_EXACT_INTEGER} (2^53 - 1) where numbers lose digits; send it as a string`;
   }
   return null;
 }

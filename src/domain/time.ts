@@ -82,150 +82,97 @@ export const MAX_OFFSET_SECONDS = 18 * 3600;
 
 const DIGITS = '0123456789';
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const FORM =
+  'expected yyyy-mm-ddThh:mm, optional :ss and .f to .fffffffff, then Z, ±hh:mm or ±hh:mm:ss';
+const OFFSET_RANGE = 'the offset must be within ±18:00, its minutes and seconds 00 to 59';
 
-/** The number written by `text` (decimal digits only), or -1 when it holds anything else. */
+/** The number written by `text`, which must be 1 to 9 decimal digits; -1 for anything else. */
 function digitsValue(text: string): number {
-  if (text === '') {
-    return -1;
-  }
-  let value = 0;
+  let value = text.length > 0 && text.length < 10 ? 0 : -1;
   for (const ch of text.split('')) {
     const digit = DIGITS.indexOf(ch);
-    if (digit < 0) {
-      return -1;
-    }
-    value = value * 10 + digit;
+    value = value < 0 || digit < 0 ? -1 : value * 10 + digit;
   }
   return value;
 }
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-/** Days from 1970-01-01 to the given proleptic Gregorian date (inverse of the era algorithm). */
+/** Days from 1970-01-01 to a proleptic Gregorian date (the era algorithm, inverted). */
 function epochDay(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
 }
 
-/** Seconds east of UTC for `Z`, `±hh:mm` or `±hh:mm:ss`; a string says what is wrong. */
-function offsetSeconds(zone: string): number | string {
+/** Signed seconds east of UTC for `Z`, `±hh:mm` or `±hh:mm:ss`, or what is wrong with it. */
+function zoneOffset(zone: string): number | string {
   if (zone === 'Z') {
     return 0;
   }
   const sign = zone.charAt(0);
-  const parts = zone.slice(1).split(':');
-  if ((sign !== '+' && sign !== '-') || parts.length < 2 || parts.length > 3) {
-    return 'the zone must be Z, ±hh:mm or ±hh:mm:ss';
+  const hours = digitsValue(zone.slice(1, 3));
+  const minutes = digitsValue(zone.slice(4, 6));
+  const seconds = zone.length === 9 ? digitsValue(zone.slice(7, 9)) : 0;
+  const colons = zone.charAt(3) === ':' && (zone.length === 6 || zone.charAt(6) === ':');
+  if ((sign !== '+' && sign !== '-') || !colons || (zone.length !== 6 && zone.length !== 9)) {
+    return FORM;
   }
-  const values = [];
-  for (const part of parts) {
-    const value = part.length === 2 ? digitsValue(part) : -1;
-    if (value < 0) {
-      return 'the zone must be Z, ±hh:mm or ±hh:mm:ss';
-    }
-    values.push(value);
-  }
-  const hours = values[0] ?? 0;
-  const minutes = values[1] ?? 0;
-  const seconds = values[2] ?? 0;
-  if (minutes > 59 || seconds > 59) {
-    return 'offset minutes and seconds must be 00 to 59';
+  if (hours < 0 || minutes < 0 || seconds < 0) {
+    return FORM;
   }
   const total = hours * 3600 + minutes * 60 + seconds;
-  if (total > MAX_OFFSET_SECONDS) {
-    return 'the offset must be within ±18:00';
+  if (minutes > 59 || seconds > 59 || total > MAX_OFFSET_SECONDS) {
+    return OFFSET_RANGE;
   }
   return sign === '-' ? -total : total;
 }
 
-/** Splits `hh:mm[:ss[.fff]]` into milliseconds of the day; a string says what is wrong. */
-function timeOfDayMs(time: string): number | string {
-  const dot = time.indexOf('.');
-  const clock = dot < 0 ? time : time.slice(0, dot);
-  const fraction = dot < 0 ? '' : time.slice(dot + 1);
-  const parts = clock.split(':');
-  if (parts.length < 2 || parts.length > 3 || (dot >= 0 && parts.length !== 3)) {
-    return 'the time must be hh:mm, hh:mm:ss or hh:mm:ss.sss';
+/** Epoch ms of the date and time of day in `text` (no zone), or what is wrong with them. */
+function localMs(text: string, fraction: number): number | string {
+  const year = digitsValue(text.slice(0, 4));
+  const month = digitsValue(text.slice(5, 7));
+  const day = digitsValue(text.slice(8, 10));
+  const hour = digitsValue(text.slice(11, 13));
+  const minute = digitsValue(text.slice(14, 16));
+  const second = text.charAt(16) === ':' ? digitsValue(text.slice(17, 19)) : 0;
+  const millis = fraction > 0 ? digitsValue(`${text.slice(20, 23)}00`.slice(0, 3)) : 0;
+  const marks = `${text.charAt(4)}${text.charAt(7)}${text.charAt(10)}${text.charAt(13)}`;
+  if (marks !== '--T:' || year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) {
+    return FORM;
   }
-  if (dot >= 0 && (fraction.length < 1 || fraction.length > 9 || digitsValue(fraction) < 0)) {
-    return 'the fraction of a second must have 1 to 9 digits';
+  if (second < 0 || fraction > 9) {
+    return FORM;
   }
-  const values = [];
-  for (const part of parts) {
-    const value = part.length === 2 ? digitsValue(part) : -1;
-    if (value < 0) {
-      return 'the time must be hh:mm, hh:mm:ss or hh:mm:ss.sss';
-    }
-    values.push(value);
-  }
-  const hours = values[0] ?? 0;
-  const minutes = values[1] ?? 0;
-  const seconds = values[2] ?? 0;
-  if (hours > 23 || minutes > 59 || seconds > 59) {
-    return 'hours must be 00 to 23, minutes and seconds 00 to 59';
-  }
-  // Only the first three fraction digits count; callers refuse finer precision by name.
-  const millis = fraction === '' ? 0 : digitsValue((fraction + '00').slice(0, 3));
-  return hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + millis;
-}
-
-/** Epoch ms of `yyyy-mm-dd`; a string says what is wrong. */
-function dateMs(date: string): number | string {
-  const parts = date.split('-');
-  if (parts.length !== 3 || date.length !== 10) {
-    return 'the date must be yyyy-mm-dd';
-  }
-  const year = digitsValue(parts[0] ?? '');
-  const month = digitsValue(parts[1] ?? '');
-  const day = digitsValue(parts[2] ?? '');
-  if (year < 0 || month < 0 || day < 0) {
-    return 'the date must be yyyy-mm-dd';
-  }
-  const monthDays = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > monthDays) {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const monthDays = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (month < 1 || day < 1 || day > monthDays) {
     return 'no such day in the calendar';
   }
-  return epochDay(year, month, day) * DAY_MS;
+  if (hour > 23 || minute > 59 || second > 59) {
+    return 'hours must be 00 to 23, minutes and seconds 00 to 59';
+  }
+  const ofDay = hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;
+  return epochDay(year, month, day) * DAY_MS + ofDay;
 }
 
 /**
- * Parses an AWSDateTime as AppSync defines it: `yyyy-mm-ddThh:mm[:ss[.f{1,9}]]` followed by `Z`,
- * `±hh:mm` or `±hh:mm:ss`, the offset within ±18:00. Returns epoch ms, or a message naming
- * `field`, the problem and the value received (AppSync's Java-backed util.time is not relied
- * upon for offsets with seconds or out-of-range ones).
+ * Epoch ms of an AWSDateTime as AppSync defines it: `yyyy-mm-ddThh:mm[:ss[.f{1,9}]]` then `Z`,
+ * `±hh:mm` or `±hh:mm:ss` within ±18:00. The error names `field`, the problem and the value.
+ * Parsed here rather than by util.time, whose handling of offsets AppSync does not document.
  */
 export function parseAwsDateTime(field: string, text: string): Result<number> {
-  const refuse = (problem: string): Result<number> =>
-    fail(
+  const hasSeconds = text.charAt(16) === ':';
+  const fraction = hasSeconds && text.charAt(19) === '.' ? fractionDigits(text) : 0;
+  const zoneAt = hasSeconds ? 19 + (fraction > 0 ? fraction + 1 : 0) : 16;
+  const local = localMs(text, fraction);
+  const offset = zoneOffset(text.slice(zoneAt));
+  const problem = typeof local === 'string' ? local : typeof offset === 'string' ? offset : null;
+  if (problem !== null || typeof local === 'string' || typeof offset === 'string') {
+    return fail(
       ErrorType.validation,
-      `${field} is not a valid AWSDateTime (${problem}); received ${JSON.stringify(text)}`,
+      `${field} is not a valid AWSDateTime (${String(problem)}); received ${JSON.stringify(text)}`,
     );
-  const t = text.indexOf('T');
-  const rest = t < 0 ? '' : text.slice(t + 1);
-  const zoneAt = rest.endsWith('Z')
-    ? rest.length - 1
-    : Math.max(rest.lastIndexOf('+'), rest.lastIndexOf('-'));
-  if (t < 0 || zoneAt < 0) {
-    return refuse('expected a date, T, a time and a zone, e.g. 2027-03-20T09:46:47.123Z');
   }
-  const date = dateMs(text.slice(0, t));
-  const time = timeOfDayMs(rest.slice(0, zoneAt));
-  const offset = offsetSeconds(rest.slice(zoneAt));
-  if (typeof date === 'string') {
-    return refuse(date);
-  }
-  if (typeof time === 'string') {
-    return refuse(time);
-  }
-  if (typeof offset === 'string') {
-    return refuse(offset);
-  }
-  return ok(date + time - offset * 1000);
+  return ok(local - offset * 1000);
 }

@@ -16,7 +16,9 @@ const MONTH_ABBREVIATIONS = [
   'dec',
 ];
 const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/;
+/** java.time's ZoneOffset range, which the Java-backed util.time enforces: ±18:00. */
+const MAX_OFFSET_SECONDS = 18 * 3600;
 
 interface ParsedFields {
   year: number;
@@ -30,11 +32,21 @@ interface ParsedFields {
   offsetMinutes: number | null;
 }
 
-function parseOffset(text: string): number {
+/** Seconds east of UTC of `Z`, `±hh`, `±hh[:]mm` or `±hh[:]mm[:]ss`; throws when out of range. */
+function parseOffsetSeconds(text: string, helper: string): number {
   if (text === 'Z') return 0;
   const sign = text.startsWith('-') ? -1 : 1;
-  const digits = text.slice(1).replace(':', '');
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
+  const digits = text.slice(1).replaceAll(':', '');
+  const [hours, minutes, seconds] = [0, 2, 4].map((at) => Number(digits.slice(at, at + 2) || '0'));
+  const total = hours! * 3600 + minutes! * 60 + seconds!;
+  if (minutes! > 59 || seconds! > 59 || total > MAX_OFFSET_SECONDS) {
+    throw new HelperArgumentError(helper, 'zone offset not in the range -18:00 to +18:00', text);
+  }
+  return sign * total;
+}
+
+function parseOffset(text: string, helper: string): number {
+  return parseOffsetSeconds(text, helper) / 60;
 }
 
 /** util.time.parseISO8601ToEpochMilliSeconds: a date, or a date-time with an optional offset (UTC when none). */
@@ -51,7 +63,7 @@ export function parseIso8601(text: string, helper: string): number {
     Number(s),
     Number(fraction.padEnd(3, '0').slice(0, 3)),
   );
-  return utc - parseOffset(offset) * 60_000;
+  return utc - parseOffsetSeconds(offset, helper) * 1000;
 }
 
 function readField(token: Extract<PatternToken, { kind: 'field' }>, rest: string): string | null {
@@ -65,7 +77,13 @@ function readField(token: Extract<PatternToken, { kind: 'field' }>, rest: string
   return pattern.exec(rest)?.[0] ?? null;
 }
 
-function applyField(fields: ParsedFields, letter: string, value: string, width: number): void {
+function applyField(
+  fields: ParsedFields,
+  letter: string,
+  value: string,
+  width: number,
+  helper: string,
+): void {
   switch (letter) {
     case 'y':
       fields.year = width === 2 ? 2000 + Number(value) : Number(value);
@@ -98,7 +116,7 @@ function applyField(fields: ParsedFields, letter: string, value: string, width: 
     case 'X':
     case 'x':
     case 'Z':
-      fields.offsetMinutes = parseOffset(value);
+      fields.offsetMinutes = parseOffset(value, helper);
       break;
     default:
       break;
@@ -137,7 +155,7 @@ export function parseFormatted(
         `"${text}" does not match the format "${pattern}"`,
         text,
       );
-    if (token.kind === 'field') applyField(fields, token.letter, piece, token.width);
+    if (token.kind === 'field') applyField(fields, token.letter, piece, token.width, helper);
     rest = rest.slice(piece.length);
   }
   if (rest !== '' || fields.month < 1) {
