@@ -35,13 +35,13 @@ export interface AcceptedSchedule {
 /** Length of `text` in UTF-8 bytes (no TextEncoder in APPSYNC_JS). */
 export function utf8Length(text: string): number {
   let bytes = 0;
+  // APPSYNC_JS has neither codePointAt nor charCodeAt: one-character strings compare by code unit.
   for (const ch of text.split('')) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (code < 0x80) {
+    if (ch < '\u0080') {
       bytes = bytes + 1;
-    } else if (code < 0x800) {
+    } else if (ch < '\u0800') {
       bytes = bytes + 2;
-    } else if (code >= 0xd800 && code <= 0xdfff) {
+    } else if (ch >= '\ud800' && ch <= '\udfff') {
       // Each half of a surrogate pair counts 2: the pair is one 4-byte code point.
       bytes = bytes + 2;
     } else {

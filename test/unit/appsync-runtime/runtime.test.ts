@@ -18,7 +18,7 @@ describe('local APPSYNC_JS runtime: unit resolvers on the NONE data source', () 
   let bundles: FixtureBundles;
   let runtime: ResolverRuntime;
   beforeAll(async () => {
-    bundles = await buildFixtures(['echo', 'sandbox-probe', 'behaviours', 'loop']);
+    bundles = await buildFixtures(['echo', 'behaviours', 'loop']);
     runtime = createResolverRuntime({
       codeDir: bundles.codeDir,
       env: { TABLE: 'schedules' },
@@ -70,21 +70,6 @@ describe('local APPSYNC_JS runtime: unit resolvers on the NONE data source', () 
       headers: { 'x-test': '1' },
       fieldName: 'field',
       env: { TABLE: 'schedules' },
-    });
-  });
-
-  it('run handlers without process, require, Date, fetch or timers, and JSON.parse returning "" on bad input', async () => {
-    const outcome = await runtime.resolve(unitEntry('sandbox-probe', 'none'), invocation());
-    expect(outcome.data).toEqual({
-      process: 'undefined',
-      require: 'undefined',
-      date: 'undefined',
-      eval: 'undefined',
-      fetch: 'undefined',
-      setTimeout: 'undefined',
-      buffer: 'undefined',
-      badJson: '',
-      goodJson: { a: 1 },
     });
   });
 

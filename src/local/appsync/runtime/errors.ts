@@ -39,6 +39,24 @@ export class UnsupportedHelperError extends LocalRuntimeError {
   }
 }
 
+/**
+ * Handler code used a JavaScript built-in that AWS does not list for APPSYNC_JS (a method, a
+ * global, or a supported method called in a way the runtime refuses).
+ */
+export class UnsupportedBuiltInError extends LocalRuntimeError {
+  public constructor(
+    public readonly builtIn: string,
+    detail: string,
+    alternative: string | undefined,
+    supportedFeaturesUrl: string,
+  ) {
+    super(
+      `APPSYNC_JS does not support ${builtIn}${detail === '' ? '' : ` ${detail}`}${alternative === undefined ? '' : `; ${alternative}`} (supported built-ins: ${supportedFeaturesUrl})`,
+    );
+    this.name = 'UnsupportedBuiltInError';
+  }
+}
+
 /** A helper received an argument AppSync would refuse. */
 export class HelperArgumentError extends LocalRuntimeError {
   public constructor(helper: string, problem: string, received: unknown) {

@@ -9,12 +9,17 @@ import { DataSourceInvoker, type DataSourceConfig } from './data-sources/index.j
 import { NextTokenCodec } from './data-sources/next-token.js';
 import { RuntimeConfigurationError, type AppSyncError } from './errors.js';
 import { executeResolver, toHostValue, type HandlerContext } from './pipeline.js';
+import type { GuardedRealm } from './builtin-guard.js';
 import { BundleLoader, type HandlerLogger } from './sandbox.js';
 import { createAppSyncGlobals, type InvocationRecord } from './util.js';
 
 export type { DataSourceConfig, DataSourceError } from './data-sources/index.js';
 export type { AppSyncError } from './errors.js';
-export { RuntimeConfigurationError, UnsupportedHelperError } from './errors.js';
+export {
+  RuntimeConfigurationError,
+  UnsupportedBuiltInError,
+  UnsupportedHelperError,
+} from './errors.js';
 export type { HandlerLogger } from './sandbox.js';
 
 /** One field resolution, as the GraphQL engine hands it to the runtime. */
@@ -101,28 +106,32 @@ function validateEnv(env: Readonly<Record<string, string>>): Readonly<Record<str
   return Object.freeze({ ...env });
 }
 
+/* ctx is made of the guarded realm's objects, so handler code meets no host prototype in it. */
 function buildContext(
   invocation: ResolverInvocation,
   env: Readonly<Record<string, string>>,
+  values: GuardedRealm,
 ): HandlerContext {
-  const args = toHostValue(invocation.arguments ?? {});
-  return {
+  const args = values.copyIn(invocation.arguments ?? {});
+  const prev = values.object();
+  prev['result'] = null;
+  return Object.assign(values.object(), {
     arguments: args,
     args,
-    source: toHostValue(invocation.source),
-    identity: toHostValue(invocation.identity),
-    request: toHostValue(invocation.request),
-    info: toHostValue(invocation.info),
-    stash: {},
-    prev: { result: null },
+    source: values.copyIn(invocation.source),
+    identity: values.copyIn(invocation.identity),
+    request: values.copyIn(invocation.request),
+    info: values.copyIn(invocation.info),
+    stash: values.object(),
+    prev: prev as { result: unknown },
     result: null,
     env,
-  };
+  });
 }
 
 /** Creates a runtime; bundles are loaded on first use and cached for its lifetime. */
 export function createResolverRuntime(options: ResolverRuntimeOptions): ResolverRuntime {
-  const env = validateEnv(options.env);
+  const hostEnv = validateEnv(options.env);
   const now = options.now ?? Date.now;
   const globals = createAppSyncGlobals(now);
   const loader = new BundleLoader({
@@ -133,6 +142,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): Resolver
       : { handlerTimeoutMs: options.handlerTimeoutMs }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
+  const env = loader.values.freezeIn(hostEnv);
   const dataSources = new DataSourceInvoker(
     options.dataSources,
     new NextTokenCodec(options.nextTokenSecret ?? PROCESS_TOKEN_SECRET),
@@ -147,7 +157,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): Resolver
       const { data, error } = await executeResolver(
         { globals, loader, dataSources },
         entry,
-        buildContext(invocation, env),
+        buildContext(invocation, env, loader.values),
         record,
       );
       return {

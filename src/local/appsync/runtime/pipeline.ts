@@ -43,7 +43,10 @@ export interface ExecutionDeps {
   readonly dataSources: DataSourceInvoker;
 }
 
-/** Values cross the sandbox boundary as JSON, as they do between AppSync's steps. */
+/**
+ * Values leave the sandbox as JSON, as they do between AppSync's steps; they come back in through
+ * the loader's guarded realm (`loader.values.copyIn`).
+ */
 export function toHostValue(value: unknown): unknown {
   if (value === undefined) return null;
   const text = JSON.stringify(value);
@@ -83,9 +86,9 @@ async function runStep(
   if (request.kind !== 'value') return request;
   try {
     const { result, error } = await deps.dataSources.invoke(dataSource, request.value);
-    ctx.result = result;
+    ctx.result = deps.loader.values.copyIn(result);
     if (error === null) delete ctx.error;
-    else ctx.error = error;
+    else ctx.error = deps.loader.values.copyIn(error) as DataSourceError;
   } catch (thrown) {
     if (!(thrown instanceof RequestShapeError)) throw thrown;
     return {
@@ -122,7 +125,7 @@ async function runFunctions(
       `${where} function ${fn.name}`,
     );
     if (outcome.kind === 'error') return outcome.error;
-    ctx.prev = { result: outcome.value };
+    ctx.prev = deps.loader.values.copyIn({ result: outcome.value }) as { result: unknown };
     if (outcome.kind === 'early' && outcome.skipTo === 'END') break;
   }
   return null;
@@ -154,7 +157,7 @@ export async function executeResolver(
     deps.dataSources.check(fn.dataSource, `${where} function ${fn.name}`);
   const before = callHandler(deps, bundle, 'request', ctx, record, where);
   if (before.kind === 'error') return { data: null, error: before.error };
-  ctx.prev = { result: before.value };
+  ctx.prev = deps.loader.values.copyIn({ result: before.value }) as { result: unknown };
   if (before.kind === 'value') {
     const failure = await runFunctions(deps, entry.functions, ctx, record, where);
     if (failure !== null) return { data: null, error: failure };

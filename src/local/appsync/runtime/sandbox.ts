@@ -1,13 +1,17 @@
 /*
  * Loads APPSYNC_JS bundles into isolated node:vm contexts. A bundle (ESM, `@aws-appsync/utils`
  * external) is transformed to CommonJS with esbuild and evaluated once with a `require` that only
- * knows the AppSync modules. The context is shaped like APPSYNC_JS: no Date, no eval or
- * Function(string), no process/require/timers, and a JSON.parse that returns "" on bad input.
+ * knows the AppSync modules. Each context is narrowed to the built-ins AWS lists for APPSYNC_JS
+ * (builtin-guard.ts): no Date, no eval or Function(string), no process/require/timers, a
+ * JSON.parse that returns "" on bad input, and an error naming anything else a handler calls.
+ * Values handed to handlers are copied into a guarded realm too, so host objects never leak
+ * their unrestricted prototypes into handler code.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import vm from 'node:vm';
 import { transform } from 'esbuild';
+import { guardRealm, type GuardedRealm, type HandlerLogger } from './builtin-guard.js';
 import { RuntimeConfigurationError } from './errors.js';
 import { dynamodbModule } from './dynamodb-helpers.js';
 import { strictNamespace } from './strict.js';
@@ -23,11 +27,7 @@ export interface LoadedBundle {
   call(handler: HandlerName, ctx: object): unknown;
 }
 
-/** Where console output of handler code goes. */
-export type HandlerLogger = (
-  level: 'log' | 'info' | 'warn' | 'error' | 'debug',
-  message: string,
-) => void;
+export type { HandlerLogger } from './builtin-guard.js';
 
 /** Options of {@link BundleLoader}. */
 export interface BundleLoaderOptions {
@@ -43,17 +43,6 @@ export interface BundleLoaderOptions {
   readonly log?: HandlerLogger;
 }
 
-/* Runs inside each new context before the bundle: removes what APPSYNC_JS lacks. */
-const PRELUDE = `(() => {
-  const strictParse = JSON.parse;
-  Object.defineProperty(JSON, 'parse', {
-    value: function parse(text, reviver) { try { return strictParse(text, reviver); } catch { return ''; } },
-    writable: true, configurable: true,
-  });
-  for (const name of ['Date', 'eval', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'WeakRef', 'FinalizationRegistry']) {
-    delete globalThis[name];
-  }
-})();`;
 const CALL = new vm.Script('__appsyncCall.handler(__appsyncCall.ctx)', {
   filename: 'appsync-call.js',
 });
@@ -62,27 +51,13 @@ function defaultLog(level: Parameters<HandlerLogger>[0], message: string): void 
   console[level](`[appsync] ${message}`);
 }
 
-function sandboxConsole(log: HandlerLogger): object {
-  const write =
-    (level: Parameters<HandlerLogger>[0]) =>
-    (...parts: unknown[]) =>
-      log(
-        level,
-        parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '),
-      );
-  return {
-    log: write('log'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    debug: write('debug'),
-  };
-}
-
 /** Loads each bundle once and caches it. */
 export class BundleLoader {
+  /** A guarded realm for the values handlers receive (ctx and what crosses between steps). */
+  public readonly values: GuardedRealm;
   private readonly cache = new Map<string, Promise<LoadedBundle>>();
   private readonly modules: Record<string, unknown>;
+  private readonly log: HandlerLogger;
 
   public constructor(private readonly options: BundleLoaderOptions) {
     const { util, runtime, extensions } = options.globals;
@@ -90,6 +65,9 @@ export class BundleLoader {
       '@aws-appsync/utils': strictNamespace('@aws-appsync/utils', { util, runtime, extensions }),
       '@aws-appsync/utils/dynamodb': strictNamespace('@aws-appsync/utils/dynamodb', dynamodbModule),
     };
+    this.log = options.log ?? defaultLog;
+    this.values = this.createContext('appsync-values').realm;
+    this.values.finishLoading();
   }
 
   /** The bundle at `code` (relative to codeDir), loaded on first use. */
@@ -112,7 +90,7 @@ export class BundleLoader {
       throw new RuntimeConfigurationError(`Cannot read resolver bundle ${file}`, { cause: error });
     }
     const { code } = await transform(source, { format: 'cjs', loader: 'js', sourcefile: file });
-    const context = this.createContext(file);
+    const { context, realm } = this.createContext(file);
     const wrapper = new vm.Script(`(function (require, module, exports) {${code}\n})`, {
       filename: file,
     });
@@ -122,18 +100,26 @@ export class BundleLoader {
       exp: unknown,
     ) => void;
     const module = { exports: {} as Record<string, unknown> };
-    factory(this.requireFor(file), module, module.exports);
+    try {
+      factory(this.requireFor(file), module, module.exports);
+    } catch (error) {
+      if (error instanceof RuntimeConfigurationError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new RuntimeConfigurationError(`${file}: top-level code failed: ${reason}`, {
+        cause: error,
+      });
+    }
+    realm.finishLoading();
     return this.wrap(file, context, module.exports);
   }
 
-  private createContext(file: string): vm.Context {
+  private createContext(name: string): { context: vm.Context; realm: GuardedRealm } {
     const { util, runtime, extensions } = this.options.globals;
     const context = vm.createContext(
-      { util, runtime, extensions, console: sandboxConsole(this.options.log ?? defaultLog) },
-      { name: file, codeGeneration: { strings: false, wasm: false } },
+      { util, runtime, extensions },
+      { name, codeGeneration: { strings: false, wasm: false } },
     );
-    vm.runInContext(PRELUDE, context, { filename: 'appsync-prelude.js' });
-    return context;
+    return { context, realm: guardRealm(context, this.log) };
   }
 
   private requireFor(file: string): (name: string) => unknown {
