@@ -3,11 +3,12 @@
  * per resolver or pipeline function, @aws-appsync/utils external) and writes manifest.json,
  * which the CDK stack and the local engine both read.
  */
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { isObjectType, type GraphQLSchema } from 'graphql';
+import { judgeCodeSize, type CodeSizeVerdict } from '../infra/appsync-code-size.js';
 import { DATA_SOURCES, RESOLVER_DATA_SOURCES } from '../resolvers/data-sources.js';
 import { loadAppSyncSchema } from '../src/local/appsync/engine/schema.js';
 import {
@@ -138,16 +139,55 @@ async function refuseForeignFolder(target: string): Promise<void> {
   }
 }
 
-/** esbuild options AWS documents for APPSYNC_JS bundles: ESM, @aws-appsync/utils left external. */
+/**
+ * esbuild options AWS documents for APPSYNC_JS bundles: ESM, @aws-appsync/utils left external.
+ * The source map goes to a `.js.map` file beside each bundle, not inline: an inline map counts
+ * against AppSync's 32,768-character code limit (it was half of the largest bundle), and
+ * neither AppSync's logs nor the local runtime read it. The file maps a line reported in an
+ * AppSync error back to the TypeScript source.
+ */
 export const APPSYNC_JS_BUILD_OPTIONS = {
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'esnext',
-  sourcemap: 'inline',
+  sourcemap: 'external',
   sourcesContent: false,
   external: ['@aws-appsync/utils'],
 } as const satisfies BuildOptions;
+
+/**
+ * Checks each bundle (paths relative to `dir`) against AppSync's code limit: throws naming every
+ * bundle over it, with its size; reports those above 80% of it through `warn`. Returns the sizes.
+ */
+export async function checkBundleSizes(
+  dir: string,
+  codeFiles: readonly string[],
+  warn: (message: string) => void = (message) => console.warn(`warning: ${message}`),
+): Promise<CodeSizeVerdict[]> {
+  const verdicts = await Promise.all(
+    codeFiles.map(async (file) =>
+      judgeCodeSize(file, await readFile(path.join(dir, file), 'utf8')),
+    ),
+  );
+  const over = verdicts.filter((verdict) => verdict.kind === 'over');
+  if (over.length > 0) {
+    throw new Error(
+      `Resolver bundles too large for AppSync:\n- ${over.map((v) => v.message).join('\n- ')}`,
+    );
+  }
+  for (const verdict of verdicts.filter((v) => v.kind === 'near')) {
+    warn(verdict.message);
+  }
+  return verdicts;
+}
+
+/** Every bundle file the manifest points at. */
+function codeFilesOf(manifest: ResolverManifest): string[] {
+  return manifest.resolvers.flatMap((entry) =>
+    entry.kind === 'PIPELINE' ? [entry.code, ...entry.functions.map((f) => f.code)] : [entry.code],
+  );
+}
 
 /** Checks, bundles and writes the manifest; returns the manifest written. */
 export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<ResolverManifest> {
@@ -175,6 +215,7 @@ export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<Resol
     logLevel: 'warning',
   });
   const manifest: ResolverManifest = { dataSources: DATA_SOURCES, resolvers: entries };
+  await checkBundleSizes(target, codeFilesOf(manifest));
   await writeFile(path.join(target, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import {
   AppsyncFunction,
   Code,
@@ -16,6 +17,7 @@ import type {
   PipelineFunctionEntry,
   ResolverEntry,
 } from '../../src/resolver-manifest.js';
+import { judgeCodeSize } from '../appsync-code-size.js';
 import type { LoadedManifest } from '../resolver-manifest-loader.js';
 
 /** Properties of {@link ManifestResolvers}. */
@@ -130,7 +132,18 @@ export class ManifestResolvers extends Construct {
     return source;
   }
 
+  /** The bundle as an asset, after checking it against AppSync's code limit. */
   private code(relative: string): Code {
-    return Code.fromAsset(path.resolve(this.props.loaded.dir, relative));
+    const file = path.resolve(this.props.loaded.dir, relative);
+    const verdict = judgeCodeSize(relative, readFileSync(file, 'utf8'));
+    if (verdict.kind === 'over') {
+      throw new Error(
+        `SchedulerStack: resolver code is too large for AppSync. Received: ${verdict.message}`,
+      );
+    }
+    if (verdict.kind === 'near') {
+      Annotations.of(this).addWarningV2('precise-scheduler:resolver-code-size', verdict.message);
+    }
+    return Code.fromAsset(file);
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
 import { propsFromContext } from '../../infra/app-context.js';
@@ -205,6 +206,29 @@ describe('resolver manifest checks', () => {
     });
     // Act / Assess
     expect(() => synthStack({ resolverManifestDir: dir })).toThrow('Received: none');
+  });
+
+  it('refuses resolver code over the AppSync limit of 32,768 characters, naming it and its size', () => {
+    // Prepare
+    const dir = manifestWith('oversized', () => undefined);
+    writeFileSync(path.join(dir, 'Query.schedule.js'), `// ${'x'.repeat(32_766)}`);
+    // Act / Assess
+    expect(() => synthStack({ resolverManifestDir: dir })).toThrow(
+      "resolver code is too large for AppSync. Received: Query.schedule.js is 32769 characters, over AppSync's limit of 32768",
+    );
+  });
+
+  it('warns at synth about resolver code above 80% of the limit', () => {
+    // Prepare
+    const dir = manifestWith('near-limit', () => undefined);
+    writeFileSync(path.join(dir, 'Query.schedule.js'), `// ${'x'.repeat(27_997)}`);
+    // Act
+    const { stack } = synthStack({ resolverManifestDir: dir });
+    // Assess
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp('Query\\.schedule\\.js is 28000 characters, 85\\.4%'),
+    );
   });
 
   it('refuses a missing manifest or bundle, naming the path', () => {
