@@ -136,7 +136,8 @@ function localMs(text: string, fraction: number): number | string {
   const hour = digitsValue(text.slice(11, 13));
   const minute = digitsValue(text.slice(14, 16));
   const second = text.charAt(16) === ':' ? digitsValue(text.slice(17, 19)) : 0;
-  const millis = fraction > 0 ? digitsValue(`${text.slice(20, 23)}00`.slice(0, 3)) : 0;
+  const millis =
+    fraction > 0 ? digitsValue(`${text.slice(20, 20 + Math.min(fraction, 3))}00`.slice(0, 3)) : 0;
   const marks = `${text.charAt(4)}${text.charAt(7)}${text.charAt(10)}${text.charAt(13)}`;
   if (marks !== '--T:' || year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) {
     return FORM;

@@ -154,3 +154,32 @@ describe('delaySecondsUntil', () => {
     expect(delaySecondsUntil(NOW + 3_600_000, NOW)).toBe(900);
   });
 });
+
+describe('validateCreateSchedule: offsets and payload content', () => {
+  it('accepts an offset with seconds and refuses out-of-range offsets by name and value', () => {
+    expect(validate({ dueAt: '2026-11-23T13:00:30+01:00:30' })).toMatchObject({
+      value: { dueAtMs: NOW, dueAt: '2026-11-23T12:00:00.000Z' },
+    });
+    for (const zone of ['+24:00', '+99:99', '+05:60', '-40:15']) {
+      expect(errorOf({ dueAt: `2026-11-23T12:00:00${zone}` })).toBe(
+        `input.dueAt is not a valid AWSDateTime (the offset must be within ±18:00, its minutes and seconds 00 to 59); received "2026-11-23T12:00:00${zone}"`,
+      );
+    }
+  });
+
+  it('refuses payloads no channel can carry unchanged, and keeps the rest as equal JSON text', () => {
+    expect(errorOf({ delaySeconds: 1, payload: { m: ['hi', 'x\ud800'] } })).toBe(
+      'input.payload.m[1] holds a lone surrogate U+D800 at index 1, which no Unicode text can carry; payloads must be valid Unicode',
+    );
+    expect(errorOf({ delaySeconds: 1, payload: JSON.parse('{"n":1e400}') })).toContain(
+      'input.payload.n is a number beyond what JSON can carry',
+    );
+    expect(
+      errorOf({ delaySeconds: 1, payload: JSON.parse('{"n":12345678901234567890}') }),
+    ).toContain('input.payload.n is 12345678901234567000 once parsed');
+    const text = '{"m":"hi 😀\ufffe\\u0001𝕏"}';
+    expect(validate({ delaySeconds: 1, payload: JSON.parse(text) })).toMatchObject({
+      value: { payload: JSON.stringify(JSON.parse(text)) },
+    });
+  });
+});
