@@ -12,6 +12,8 @@ export interface CorpusEntry {
   readonly body: string;
   /** For a create with `dueAt`: the instant it denotes, or null when it is no valid instant. */
   readonly expectedDueAtMs?: number | null;
+  /** For a create whose payload is judged: the JSON text to store, or null when it must be refused. */
+  readonly expectedPayload?: string | null;
 }
 
 type Random = () => number;
@@ -19,9 +21,13 @@ const pick = <T>(random: Random, items: readonly T[]): T =>
   items[Math.floor(random() * items.length)] as T;
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-]\d{2}:\d{2}(?::\d{2})?)$/;
 
-/** The instant a strict RFC 3339 reading gives, or null for anything that is not one. */
+/**
+ * The instant a strict RFC 3339 reading gives (plus AppSync's offset seconds, within java.time's
+ * ±18:00), or null for anything that is not one.
+ */
 export function strictInstant(text: string): number | null {
   const match = ISO.exec(text);
   if (match === null) return null;
@@ -41,9 +47,19 @@ export function strictInstant(text: string): number | null {
   const ms = fraction === '' ? 0 : Math.round(Number(`0${fraction}`) * 1000);
   if (zone === 'Z') return utc + ms;
   const sign = zone!.startsWith('-') ? -1 : 1;
-  const [zh, zm] = zone!.slice(1).split(':').map(Number) as [number, number];
-  if (zh > 18 || zm > 59) return null;
-  return utc + ms - sign * (zh * 60 + zm) * 60_000;
+  const [zh = 0, zm = 0, zs = 0] = zone!.slice(1).split(':').map(Number);
+  const offsetSeconds = zh * 3600 + zm * 60 + zs;
+  if (zm > 59 || zs > 59 || offsetSeconds > 18 * 3600) return null;
+  return utc + ms - sign * offsetSeconds * 1000;
+}
+
+/** An offset in any of AWSDateTime's forms, sometimes with a field out of range. */
+function randomOffset(random: Random): string {
+  const hours = Math.floor(random() * (random() < 0.8 ? 19 : 100));
+  const minutes = Math.floor(random() * (random() < 0.8 ? 60 : 100));
+  const seconds =
+    random() < 0.5 ? `:${pad(Math.floor(random() * (random() < 0.8 ? 60 : 100)))}` : '';
+  return `${random() < 0.5 ? '+' : '-'}${pad(hours)}:${pad(minutes)}${seconds}`;
 }
 
 function randomDateText(random: Random, nowMs: number): string {
@@ -77,6 +93,16 @@ function randomDateText(random: Random, nowMs: number): string {
     '+18:00',
     '+25:00',
     '+0530',
+    '+05',
+    '+01:00:30',
+    '-05:30:15',
+    '+18:00:01',
+    '+24:00',
+    '+99:99',
+    '+05:60',
+    '-40:15',
+    '+05:30:60',
+    randomOffset(random),
     ' UTC',
     '[Europe/Paris]',
   ]);
@@ -153,6 +179,88 @@ function nowPlus(ms: number): number {
 
 function nestedJson(depth: number): string {
   return `${'['.repeat(depth)}${']'.repeat(depth)}`;
+}
+
+/** Code points at every boundary of what SQS takes raw, and astral ones; all are valid Unicode. */
+const SCALAR_VALUES = [
+  0x0, 0x1, 0x8, 0x9, 0xa, 0xb, 0xd, 0x1f, 0x20, 0x7f, 0xd7ff, 0xe000, 0xfffd, 0xfffe, 0xffff,
+  0x10000, 0x1f600, 0x1d54f, 0x10ffff,
+];
+const LONE_SURROGATES = [0xd800, 0xdbff, 0xdc00, 0xdfff, 0xdabc, 0xdd00];
+
+/** `\uXXXX` escapes of one UTF-16 code unit, so a JSON text can hold a lone surrogate. */
+const escapeUnit = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
+
+function escapeCodePoint(code: number): string {
+  if (code < 0x10000) return escapeUnit(code);
+  const v = code - 0x10000;
+  return escapeUnit(0xd800 + (v >> 10)) + escapeUnit(0xdc00 + (v & 0x3ff));
+}
+
+/** A payload with characters from every class, in a key or a value; refused iff it has a lone surrogate. */
+function charactersEntry(random: Random): CorpusEntry {
+  const lone = random() < 0.4;
+  const units = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+    escapeCodePoint(pick(random, SCALAR_VALUES)),
+  );
+  if (lone) {
+    units.splice(
+      Math.floor(random() * (units.length + 1)),
+      0,
+      escapeUnit(pick(random, LONE_SURROGATES)),
+    );
+  }
+  const text = `a${units.join('')}z`;
+  const payload =
+    random() < 0.5 ? `{"k":["x",{"s":"${text}"}]}` : `{"n":1,"nested":{"${text}":true}}`;
+  return {
+    kind: 'payload-characters',
+    body: createBody({ delaySeconds: 30 + Math.floor(random() * 300), payload }),
+    expectedPayload: lone ? null : JSON.stringify(JSON.parse(payload)),
+  };
+}
+
+/** A number literal and what must be stored for it (null: it cannot be kept, so it is refused). */
+function numberForm(random: Random): [string, string | null] {
+  const d = (random() - 0.5) * 10 ** Math.floor(random() * 30 - 15);
+  const safe = Math.floor((random() - 0.5) * 2 * Number.MAX_SAFE_INTEGER);
+  const unsafe = BigInt(Number.MAX_SAFE_INTEGER) + BigInt(1 + Math.floor(random() * 1e6));
+  const forms: [string, string | null][] = [
+    [String(d), String(d)],
+    [d.toExponential().toUpperCase(), String(d)],
+    [String(safe), String(safe)],
+    ['1E2', '100'],
+    ['1.50', '1.5'],
+    ['2.5e-3', '0.0025'],
+    ['5e-324', '5e-324'],
+    [`${unsafe}`, null],
+    [`-${unsafe}`, null],
+    ['1e16', null],
+    ['1.5e20', null],
+    ['1e400', null],
+    ['-1e400', null],
+    ['1e-400', null],
+    [`1${'0'.repeat(16 + Math.floor(random() * 400))}`, null],
+    ['-0', null],
+    ['-0.0', null],
+    ['-0e3', null],
+    [`${String(Math.abs(d)).includes('e') ? '0.1' : String(Math.abs(d))}${'0'.repeat(20)}1`, null],
+    ['0.1000000000000000000001', null],
+    ['12345678901234567890', null],
+  ];
+  return pick(random, forms);
+}
+
+function numbersEntry(random: Random): CorpusEntry {
+  const [literal, stored] = numberForm(random);
+  const shape = pick(random, ['{"n":#}', '[1,[#]]', '#', '{"a":{"b c":[#,2]}}']);
+  const payload = shape.replace('#', literal);
+  return {
+    kind: 'payload-numbers',
+    body: createBody({ delaySeconds: 30 + Math.floor(random() * 300), payload }),
+    expectedPayload:
+      stored === null ? null : JSON.stringify(JSON.parse(shape.replace('#', stored))),
+  };
 }
 
 function payloadEntry(random: Random): CorpusEntry {
@@ -280,6 +388,8 @@ export function generateCorpus(size: number, seed: number, nowMs: number): Corpu
     () => datesEntry(random, nowMs),
     () => delayEntry(random),
     () => payloadEntry(random),
+    () => charactersEntry(random),
+    () => numbersEntry(random),
     () => idEntry(random),
     () => pageEntry(random, nowMs),
     () => documentEntry(random),
