@@ -15,6 +15,7 @@ export const NUMERIC_CONTEXT_PROPS = [
   'strandedGraceSeconds',
   'dispatcherBatchSize',
   'dispatcherMaxBatchingWindowSeconds',
+  'dispatcherMaxConcurrency',
   'dispatcherTimeoutSeconds',
   'feederTimeoutSeconds',
   'maxReceiveCount',

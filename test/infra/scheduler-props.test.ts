@@ -148,6 +148,7 @@ describe('prop validation', () => {
     const app = new App({
       context: {
         shardCount: '8',
+        dispatcherMaxConcurrency: '40',
         namePrefix: 'ctx',
         deletionProtection: 'false',
         fieldLogLevel: 'info',
@@ -158,6 +159,7 @@ describe('prop validation', () => {
     // Assess
     expect(props).toEqual({
       shardCount: 8,
+      dispatcherMaxConcurrency: 40,
       namePrefix: 'ctx',
       deletionProtection: false,
       fieldLogLevel: FieldLogLevel.INFO,
