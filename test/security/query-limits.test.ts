@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_QUERY_LIMITS,
   QUERY_LIMIT_ERROR_TYPE,
+  RequestLimiter,
   checkQueryLimits,
+  checkVariableLimits,
+  documentNesting,
   jsonNestingDepth,
   withQueryLimits,
 } from '../../src/local/server/limits.js';
@@ -130,5 +133,90 @@ describe('query depth and size limits', () => {
     expect(refusedAgain.errors?.[0]?.message).toMatch(/depth/);
     expect(deepVariables.errors?.[0]?.message).toMatch(/nesting depth .* received 65/);
     expect(calls).toBe(1);
+  });
+});
+
+describe('variable and nesting limits, checked without recursion', () => {
+  const deepArray = (depth: number): unknown => {
+    let value: unknown = [];
+    for (let i = 1; i < depth; i += 1) value = [value];
+    return value;
+  };
+
+  it('passes values at each limit and refuses one past it, naming the limit and the value', () => {
+    // Prepare
+    const { maxJsonDepth, maxVariableValues, maxStringLength } = DEFAULT_QUERY_LIMITS;
+    const messages = (variables: Record<string, unknown>) =>
+      checkVariableLimits(variables).map((error) => error.message);
+    // Act / Assess: the variables object itself is the first level.
+    expect(messages({ p: deepArray(maxJsonDepth - 1) })).toEqual([]);
+    expect(messages({ p: deepArray(maxJsonDepth) })).toEqual([
+      'The nesting depth of "variables" exceeds the limit of 64; received at least 65',
+    ]);
+    // The key "p" and its value count as two.
+    expect(messages({ p: new Array(maxVariableValues - 2).fill(0) })).toEqual([]);
+    expect(messages({ p: new Array(maxVariableValues - 1).fill(0) })).toEqual([
+      'The number of values and keys in "variables" exceeds the limit of 50000; received at least 50001',
+    ]);
+    expect(messages({ p: 'x'.repeat(maxStringLength) })).toEqual([]);
+    expect(messages({ p: 'x'.repeat(maxStringLength + 1) })).toEqual([
+      'The string length of a key or value in "variables" exceeds the limit of 1048576; received 1048577',
+    ]);
+  });
+
+  it('survives the shapes that overflowed the stack: 100,000 levels, 1,000,000 elements, 200,000 keys', async () => {
+    // Prepare
+    const limited = withQueryLimits({
+      execute: async () => ({ data: { ran: true } }),
+      subscribe: async () => ({ data: {} }),
+    });
+    const caller = { authMode: 'API_KEY' as const, identity: null, headers: {} };
+    const wide = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, i]));
+    const shapes = [deepArray(100_000), new Array(1_000_000).fill(0), wide];
+    // Act
+    const results = await Promise.all(
+      shapes.map((p) => limited.execute({ query: '{ __typename }', variables: { p } }, caller)),
+    );
+    // Assess
+    for (const result of results) {
+      expect(result.data).toBeUndefined();
+      expect(result.errors?.[0]?.message).toMatch(
+        /exceeds the limit of \d+; received at least \d+/,
+      );
+    }
+  });
+
+  it('measures the nesting of a document before graphql-js parses it, skipping strings and comments', () => {
+    // Prepare
+    const deep = `{${' a {'.repeat(2000)} b${' }'.repeat(2000)} }`;
+    const quoted = '{ a(s: "{{{{[[[(((", t: """ {{{ \\""" [[[ """) # {{{{\n { b } }';
+    // Act / Assess
+    expect(documentNesting(quoted)).toBe(2);
+    expect(checkQueryLimits(deep).map((error) => error.message)).toEqual([
+      'The nesting depth of the query document exceeds the limit of 64; received 2001',
+    ]);
+  });
+
+  it('refuses wrong-typed request members, naming the member and what was received', () => {
+    // Prepare
+    const limiter = new RequestLimiter();
+    const message = (raw: unknown) => limiter.check(raw).errors?.[0]?.message;
+    // Act / Assess
+    expect(message(null)).toBe(
+      'A request must be a JSON object with a string "query"; received null',
+    );
+    expect(message([1, 2])).toBe(
+      'A request must be a JSON object with a string "query"; received an array of 2 elements',
+    );
+    expect(message({ query: 5 })).toBe('"query" must be a string; received number 5');
+    expect(message({ query: '{ a }', operationName: {} })).toBe(
+      '"operationName" must be a string or null; received an object with 0 keys',
+    );
+    expect(message({ query: '{ a }', variables: deepArray(100_000) })).toBe(
+      '"variables" must be a JSON object; received an array of 1 elements',
+    );
+    expect(limiter.check({ query: '{ a }', variables: null })).toEqual({
+      request: { query: '{ a }', variables: null, operationName: null },
+    });
   });
 });

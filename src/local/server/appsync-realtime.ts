@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { Caller, LocalGraphqlEngine } from '../appsync/contract.js';
+import type { Caller, GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
 import {
   UnauthorizedError,
   authenticate,
@@ -9,6 +9,22 @@ import {
   type AuthConfig,
 } from '../auth/authenticate.js';
 import { toAppSyncError, toAppSyncResult } from './appsync-errors.js';
+import {
+  LIMIT_EXCEEDED_ERROR_TYPE,
+  MessageRate,
+  isFlooded,
+  type ConnectionLimits,
+} from './connection-limits.js';
+import type { RequestLimiter } from './limits.js';
+import {
+  isProblem,
+  operationId,
+  readFrame,
+  readStartPayload,
+  type FrameProblem,
+  type RealtimeFrame,
+  type StartPayload,
+} from './realtime-frames.js';
 
 /** The subprotocol AppSync's real-time endpoint speaks (not the graphql-ws library's). */
 export const APPSYNC_REALTIME_PROTOCOL = 'graphql-ws';
@@ -22,21 +38,29 @@ export interface RealtimeDeps {
   readonly auth: AuthConfig;
   /** Interval of `ka` messages. */
   readonly keepAliveMs: number;
-}
-
-interface StartMessage {
-  readonly id: string;
-  readonly payload?: {
-    readonly data?: string;
-    readonly extensions?: { readonly authorization?: Record<string, unknown> };
-  };
+  /** Checks each start's request (types, document, variables) before the engine sees it. */
+  readonly limiter: RequestLimiter;
+  readonly connectionLimits: ConnectionLimits;
 }
 
 type Subscription = AsyncIterableIterator<ExecutionResult>;
 
+/** One operation of a connection; `subscription` is unset while it is still starting. */
+interface Operation {
+  subscription?: Subscription;
+}
+
+/** What a client learns when the server itself failed: never the internal text. */
+const INTERNAL_FAILURE = 'The message could not be handled inside the server';
+
 function decodeAuthJson(encoded: string): Record<string, string> {
-  const parsed = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as unknown;
-  return stringHeaders(parsed);
+  try {
+    return stringHeaders(JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')));
+  } catch (error) {
+    throw new UnauthorizedError('The connection auth header is not base64-encoded JSON', {
+      cause: error,
+    });
+  }
 }
 
 function stringHeaders(value: unknown): Record<string, string> {
@@ -62,7 +86,10 @@ function errorPayload(errorType: string, message: string, errorCode?: number) {
 }
 
 class RealtimeConnection {
-  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly operations = new Map<string, Operation>();
+  private readonly rate: MessageRate;
+  private initialised = false;
+  private closed = false;
   private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(
@@ -71,41 +98,71 @@ class RealtimeConnection {
     private readonly deps: RealtimeDeps,
     private readonly connectionCaller: Promise<Caller>,
   ) {
+    this.rate = new MessageRate(deps.connectionLimits.maxMessagesPerSecond);
     connectionCaller.catch(() => undefined);
-    socket.on('message', (data) => {
-      this.onMessage(String(data)).catch((error: unknown) => this.fail(error));
-    });
+    socket.on('message', (data) => this.onFrame(String(data)));
     socket.on('close', () => this.close());
     // A broken frame or reset must end this connection only, never the process.
     socket.on('error', () => socket.terminate());
   }
 
   private send(message: unknown): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    // A client that sends without reading gets dropped, not an unbounded buffer.
+    if (isFlooded(this.socket, this.deps.connectionLimits)) this.socket.terminate();
+    else this.socket.send(JSON.stringify(message));
   }
 
-  private async onMessage(text: string): Promise<void> {
-    let message: { type?: string; id?: string };
-    try {
-      message = JSON.parse(text) as { type?: string; id?: string };
-    } catch {
-      this.send({ type: 'error', payload: errorPayload('MessageParseError', 'not JSON') });
-      return;
+  private sendError(id: string | number | undefined, errorType: string, message: string): void {
+    this.send({
+      type: 'error',
+      ...(id === undefined ? {} : { id }),
+      payload: errorPayload(errorType, message),
+    });
+  }
+
+  private refuse(refusal: FrameProblem): void {
+    this.sendError(refusal.id, refusal.errorType, refusal.message);
+  }
+
+  /** Counts the frame, reads it, and hands it on; nothing here waits, so order is kept. */
+  private onFrame(text: string): void {
+    const withinRate = this.rate.take();
+    const frame = readFrame(text, this.deps.connectionLimits.maxIdLength);
+    if (isProblem(frame)) return this.refuse(frame);
+    const id = operationId(frame, this.deps.connectionLimits.maxIdLength);
+    if (!withinRate) {
+      return this.sendError(
+        isProblem(id) ? id.id : id,
+        LIMIT_EXCEEDED_ERROR_TYPE,
+        this.rate.refusal(),
+      );
     }
-    if (message.type === 'connection_init') await this.onInit();
-    else if (message.type === 'start') await this.onStart(message as StartMessage);
-    else if (message.type === 'stop') await this.stop(String(message.id));
-    else {
-      const reason = `unknown message type "${String(message.type)}"`;
-      this.send({
-        type: 'error',
-        id: message.id,
-        payload: errorPayload('UnsupportedOperation', reason),
-      });
+    if (frame.type === 'connection_init') return void this.guard(this.onInit(), undefined);
+    if (isProblem(id)) return this.refuse(id);
+    if (frame.type === 'start') return void this.guard(this.onStart(id, frame), id);
+    return void this.guard(this.stop(id), id);
+  }
+
+  private async guard(work: Promise<void>, id: string | undefined): Promise<void> {
+    try {
+      await work;
+    } catch (error) {
+      console.error('AppSync real-time message failed:', error);
+      this.sendError(id, 'InternalFailure', INTERNAL_FAILURE);
     }
   }
 
   private async onInit(): Promise<void> {
+    if (this.initialised) {
+      // graphql-ws's rule (close 4429); AppSync documents no behaviour for a repeated init.
+      const message = 'connection_init was already received on this connection; received it again';
+      this.send({ type: 'connection_error', payload: errorPayload('ProtocolError', message) });
+      this.socket.close(4429, 'Too many initialisation requests');
+      return;
+    }
+    // Set before waiting, so a burst of inits cannot all pass this point.
+    this.initialised = true;
     try {
       await this.connectionCaller;
     } catch (error) {
@@ -117,83 +174,115 @@ class RealtimeConnection {
       this.socket.close(1000, 'unauthorized');
       return;
     }
+    if (this.closed) return;
     this.send({ type: 'connection_ack', payload: { connectionTimeoutMs: CONNECTION_TIMEOUT_MS } });
     this.send({ type: 'ka' });
     this.keepAlive = setInterval(() => this.send({ type: 'ka' }), this.deps.keepAliveMs);
   }
 
-  private async authenticateStart(message: StartMessage): Promise<Caller> {
-    const authorization = message.payload?.extensions?.authorization;
+  private async authenticateStart(
+    authorization: Readonly<Record<string, unknown>> | undefined,
+    body: string,
+  ): Promise<Caller> {
     if (authorization === undefined) return this.connectionCaller;
     const request = {
       method: 'POST',
       url: '/graphql',
       headers: stringHeaders(authorization),
-      body: message.payload?.data ?? '',
+      body,
     };
     return authenticate(request, this.deps.auth, this.request.socket.remoteAddress ?? '127.0.0.1');
   }
 
-  private async onStart(message: StartMessage): Promise<void> {
-    const { id } = message;
-    if (this.subscriptions.has(id)) {
-      this.sendError(id, 'DuplicatedOperationError', `subscription id "${id}" is already in use`);
-      return;
+  private async onStart(id: string, frame: RealtimeFrame): Promise<void> {
+    const { maxSubscriptions } = this.deps.connectionLimits;
+    if (this.operations.has(id)) {
+      return this.sendError(
+        id,
+        'DuplicatedOperationError',
+        `subscription id "${id}" is already in use`,
+      );
     }
-    let caller: Caller;
-    let request: { query: string; variables?: Record<string, unknown> | null };
+    if (this.operations.size >= maxSubscriptions) {
+      const message = `Subscriptions per connection exceed the limit of ${maxSubscriptions}; received a start for "${id}" while ${this.operations.size} are active`;
+      return this.sendError(id, LIMIT_EXCEEDED_ERROR_TYPE, message);
+    }
+    const payload = readStartPayload(frame.payload, id);
+    if (isProblem(payload)) return this.refuse(payload);
+    const verdict = this.deps.limiter.check(payload.request);
+    if (verdict.errors !== undefined) {
+      return this.send({
+        type: 'error',
+        id,
+        payload: { errors: verdict.errors.map(toAppSyncError) },
+      });
+    }
+    // Reserved before waiting: the cap and duplicate checks see starts still under way.
+    const operation: Operation = {};
+    this.operations.set(id, operation);
     try {
-      caller = await this.authenticateStart(message);
-      request = JSON.parse(message.payload?.data ?? '') as typeof request;
-      if (typeof request.query !== 'string') throw new Error('payload.data has no string "query"');
+      await this.subscribe(id, operation, payload, verdict.request);
+    } finally {
+      if (operation.subscription === undefined && this.operations.get(id) === operation) {
+        this.operations.delete(id);
+      }
+    }
+  }
+
+  private async subscribe(
+    id: string,
+    operation: Operation,
+    payload: StartPayload,
+    request: GraphqlRequest,
+  ): Promise<void> {
+    let caller: Caller;
+    try {
+      caller = await this.authenticateStart(payload.authorization, payload.data);
     } catch (error) {
-      const type = error instanceof UnauthorizedError ? error.errorType : 'BadRequestException';
-      this.sendError(id, type, (error as Error).message);
-      return;
+      if (!(error instanceof UnauthorizedError)) throw error;
+      return this.sendError(id, error.errorType, error.message);
     }
     const outcome = await this.deps.engine.subscribe(request, caller);
     if (!(Symbol.asyncIterator in outcome)) {
       const errors = (outcome.errors ?? []).map(toAppSyncError);
-      this.send({ type: 'error', id, payload: { errors } });
+      return this.send({ type: 'error', id, payload: { errors } });
+    }
+    if (this.closed || this.operations.get(id) !== operation) {
+      // Stopped (or the connection closed) while it was starting.
+      await outcome.return?.();
       return;
     }
-    this.subscriptions.set(id, outcome);
+    operation.subscription = outcome;
     this.send({ type: 'start_ack', id });
-    void this.forward(id, outcome);
+    void this.forward(id, operation, outcome);
   }
 
-  private async forward(id: string, subscription: Subscription): Promise<void> {
+  private async forward(id: string, operation: Operation, subscription: Subscription) {
     try {
       for await (const result of subscription) {
         this.send({ type: 'data', id, payload: toAppSyncResult(result) });
       }
     } catch (error) {
-      this.sendError(id, 'InternalFailure', (error as Error).message);
+      console.error(`AppSync real-time subscription ${id} failed:`, error);
+      this.sendError(id, 'InternalFailure', INTERNAL_FAILURE);
     } finally {
-      if (this.subscriptions.get(id) === subscription) this.subscriptions.delete(id);
+      if (this.operations.get(id) === operation) this.operations.delete(id);
     }
   }
 
-  private fail(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    this.send({ type: 'error', payload: errorPayload('InternalFailure', message) });
-  }
-
-  private sendError(id: string, errorType: string, message: string): void {
-    this.send({ type: 'error', id, payload: errorPayload(errorType, message) });
-  }
-
+  /** Ends an operation; an id that is not (or no longer) active is answered all the same. */
   private async stop(id: string): Promise<void> {
-    const subscription = this.subscriptions.get(id);
-    this.subscriptions.delete(id);
-    await subscription?.return?.();
+    const operation = this.operations.get(id);
+    this.operations.delete(id);
+    await operation?.subscription?.return?.();
     this.send({ type: 'complete', id });
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.keepAlive);
-    for (const subscription of this.subscriptions.values()) void subscription.return?.();
-    this.subscriptions.clear();
+    for (const operation of this.operations.values()) void operation.subscription?.return?.();
+    this.operations.clear();
   }
 }
 

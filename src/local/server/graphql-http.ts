@@ -1,12 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
+import type { LocalGraphqlEngine } from '../appsync/contract.js';
 import {
   UnauthorizedError,
   authenticate,
   normalizeHeaders,
   type AuthConfig,
 } from '../auth/authenticate.js';
-import { singleError, toAppSyncResult, type AppSyncWireResult } from './appsync-errors.js';
+import {
+  singleError,
+  toAppSyncError,
+  toAppSyncResult,
+  type AppSyncWireResult,
+} from './appsync-errors.js';
+import type { RequestLimiter } from './limits.js';
 
 /** Largest accepted request body, in bytes. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -15,6 +21,8 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export interface GraphqlHttpDeps {
   readonly engine: LocalGraphqlEngine;
   readonly auth: AuthConfig;
+  /** Checks member types, the document and the variables before the engine runs anything. */
+  readonly limiter: RequestLimiter;
 }
 
 class BadRequestError extends Error {
@@ -47,22 +55,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseRequest(body: string): GraphqlRequest {
-  let parsed: unknown;
+/** The body as JSON; V8's JSON.parse does not recurse, so any nesting is safe to read here. */
+function parseBody(body: string): unknown {
   try {
-    parsed = JSON.parse(body);
+    return JSON.parse(body);
   } catch {
     throw new BadRequestError(`the body is not JSON; received "${body.slice(0, 60)}"`);
   }
-  const candidate = parsed as Partial<GraphqlRequest> | null;
-  if (typeof candidate?.query !== 'string') {
-    throw new BadRequestError('the body must be an object with a string "query"');
-  }
-  return {
-    query: candidate.query,
-    variables: candidate.variables ?? null,
-    operationName: candidate.operationName ?? null,
-  };
 }
 
 /** Writes a JSON response with the CORS headers. */
@@ -92,7 +91,9 @@ async function answer(
     deps.auth,
     sourceIp,
   );
-  const result = await deps.engine.execute(parseRequest(body), caller);
+  const verdict = deps.limiter.check(parseBody(body));
+  if (verdict.errors !== undefined) return [400, { errors: verdict.errors.map(toAppSyncError) }];
+  const result = await deps.engine.execute(verdict.request, caller);
   return [200, toAppSyncResult(result)];
 }
 
@@ -114,7 +115,10 @@ export async function handleGraphqlPost(
         error instanceof BodyTooLargeError ? { connection: 'close' } : {};
       sendJson(res, 400, singleError('MalformedHttpRequestException', error.message), close);
     } else {
-      sendJson(res, 500, singleError('InternalFailure', (error as Error).message));
+      // The cause stays in the server: its text (a stack overflow, a null dereference) is no
+      // business of the client's.
+      console.error('POST /graphql failed:', error);
+      sendJson(res, 500, singleError('InternalFailure', 'The request failed inside the server'));
     }
   }
 }

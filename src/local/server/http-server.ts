@@ -10,6 +10,8 @@ import type { AuthConfig } from '../auth/authenticate.js';
 import { APPSYNC_REALTIME_PROTOCOL, serveAppSyncRealtime } from './appsync-realtime.js';
 import { CORS_HEADERS, handleGraphqlPost, sendJson } from './graphql-http.js';
 import { serveGraphqlWs } from './graphql-ws-endpoint.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits.js';
+import { DEFAULT_QUERY_LIMITS, RequestLimiter, type QueryLimits } from './limits.js';
 
 /** The console's static files, by URL path. */
 const CONSOLE_FILES: Readonly<Record<string, { file: string; type: string }>> = {
@@ -29,7 +31,17 @@ export interface EndpointDeps {
   readonly consoleConfig: Readonly<Record<string, unknown>>;
   /** Key and certificate for TLS (https://, wss://) on the same port. */
   readonly tls: { readonly key: string; readonly cert: string };
+  /** Limits on each request's document and variables, on every transport. @default DEFAULT_QUERY_LIMITS */
+  readonly queryLimits?: QueryLimits;
+  /** Caps on each WebSocket connection. @default DEFAULT_CONNECTION_LIMITS */
+  readonly connectionLimits?: ConnectionLimits;
 }
+
+/** The dependencies with the limits resolved, shared by every transport. */
+type ServedDeps = EndpointDeps & {
+  readonly limiter: RequestLimiter;
+  readonly connectionLimits: ConnectionLimits;
+};
 
 /** The running local AppSync endpoint. */
 export interface LocalEndpoint {
@@ -46,7 +58,7 @@ async function serveStatic(path: string, res: ServerResponse): Promise<boolean> 
   return true;
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, deps: EndpointDeps) {
+async function route(req: IncomingMessage, res: ServerResponse, deps: ServedDeps) {
   const path = new URL(req.url ?? '/', 'http://local').pathname;
   if (req.method === 'OPTIONS') {
     // Browsers list the headers they will send; allowing exactly those keeps any client working.
@@ -69,10 +81,12 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: EndpointDe
   }
 }
 
-function routeUpgrades(servers: readonly Server[], deps: EndpointDeps): () => Promise<void> {
-  const graphqlWs = new WebSocketServer({ noServer: true });
+function routeUpgrades(servers: readonly Server[], deps: ServedDeps): () => Promise<void> {
+  const maxPayload = deps.connectionLimits.maxFrameBytes;
+  const graphqlWs = new WebSocketServer({ noServer: true, maxPayload });
   const realtime = new WebSocketServer({
     noServer: true,
+    maxPayload,
     handleProtocols: (protocols) =>
       protocols.has(APPSYNC_REALTIME_PROTOCOL) ? APPSYNC_REALTIME_PROTOCOL : false,
   });
@@ -121,13 +135,20 @@ function listenBoth(plain: Server, secure: Server) {
  * HTTP and TLS on the same port.
  */
 export async function startEndpoint(
-  deps: EndpointDeps,
+  endpointDeps: EndpointDeps,
   options: { port: number; host: string },
 ): Promise<LocalEndpoint> {
+  const deps: ServedDeps = {
+    ...endpointDeps,
+    limiter: new RequestLimiter(endpointDeps.queryLimits ?? DEFAULT_QUERY_LIMITS),
+    connectionLimits: endpointDeps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS,
+  };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     route(req, res, deps).catch((error: unknown) => {
+      console.error(`${req.method} ${req.url} failed:`, error);
       if (!res.headersSent) {
-        sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: String(error) }] });
+        const message = 'The request failed inside the server';
+        sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message }] });
       }
     });
   };

@@ -1,6 +1,8 @@
 /*
  * Query depth and size limits of the local endpoint, checked before the engine sees a request, so a
- * hostile document (deep nesting, alias floods, fragment fan-out) costs one parse and nothing more.
+ * hostile document (deep nesting, alias floods, fragment fan-out) costs one parse and nothing more,
+ * and hostile variables (deep, wide, huge strings) one bounded walk. Nothing here recurses over
+ * client input: graphql-js's parser does, so the document's bracket nesting is checked first.
  */
 import {
   GraphQLError,
@@ -15,6 +17,7 @@ import {
 import type { GraphqlRequest, LocalGraphqlEngine } from '../appsync/contract.js';
 import { DocumentCache } from '../appsync/engine/document-cache.js';
 import { AppSyncGraphQLError } from '../appsync/engine/errors.js';
+import { describeValue } from './connection-limits.js';
 
 /** Limits on one GraphQL document. */
 export interface QueryLimits {
@@ -28,8 +31,17 @@ export interface QueryLimits {
   readonly maxAliases: number;
   /** Most field selections in one operation, fragments expanded. @default 500 */
   readonly maxFields: number;
-  /** Deepest bracket nesting of a JSON text in a string argument or variable (AWSJSON). @default 64 */
+  /**
+   * Deepest bracket nesting of JSON: `variables` itself (the outer object counts as 1) and any
+   * JSON text in a string argument or variable (AWSJSON). @default 64
+   */
   readonly maxJsonDepth: number;
+  /** Deepest nesting of `{`, `[` and `(` in the query text, checked before it is parsed. @default 64 */
+  readonly maxDocumentNesting: number;
+  /** Most values plus object keys in `variables`, counted before they are walked. @default 50000 */
+  readonly maxVariableValues: number;
+  /** Longest string (value or key) in `variables`, in UTF-16 code units. @default 1048576 */
+  readonly maxStringLength: number;
 }
 
 /** The limits the local stack applies. */
@@ -40,6 +52,9 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxAliases: 20,
   maxFields: 500,
   maxJsonDepth: 64,
+  maxDocumentNesting: 64,
+  maxVariableValues: 50_000,
+  maxStringLength: 1_048_576,
 };
 
 /** errorType of a request refused by a limit. */
@@ -134,18 +149,7 @@ export function jsonNestingDepth(text: string): number {
   return deepest;
 }
 
-/** The strings inside a variables object, walked without recursion. */
-function variableStrings(variables: unknown): string[] {
-  const strings: string[] = [];
-  const stack: unknown[] = [variables];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (typeof value === 'string') strings.push(value);
-    else if (value !== null && typeof value === 'object') stack.push(...Object.values(value));
-  }
-  return strings;
-}
-
+/** The first JSON text in `texts` nested deeper than the limit, as a refusal. */
 function checkJsonDepth(texts: readonly string[], limits: QueryLimits): GraphQLError[] {
   for (const text of texts) {
     const depth = jsonNestingDepth(text);
@@ -154,6 +158,38 @@ function checkJsonDepth(texts: readonly string[], limits: QueryLimits): GraphQLE
     }
   }
   return [];
+}
+
+/**
+ * Deepest nesting of `{`, `[` and `(` in a GraphQL document, in one pass that skips strings,
+ * block strings and comments. graphql-js parses recursively and overflows the stack at about
+ * 2,000 levels, well inside the token budget, so this runs before it.
+ */
+export function documentNesting(query: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < query.length; i += 1) {
+    const char = query[i];
+    if (char === '#') {
+      const end = query.indexOf('\n', i);
+      i = end === -1 ? query.length : end;
+    } else if (char === '"' && query.startsWith('"""', i)) {
+      const end = query.indexOf('"""', i + 3);
+      // Block strings escape only \""" (read as part of the string).
+      let close = end;
+      while (close !== -1 && query[close - 1] === '\\') close = query.indexOf('"""', close + 3);
+      i = close === -1 ? query.length : close + 2;
+    } else if (char === '"') {
+      i += 1;
+      while (i < query.length && query[i] !== '"' && query[i] !== '\n')
+        i += query[i] === '\\' ? 2 : 1;
+    } else if (char === '{' || char === '[' || char === '(') {
+      deepest = Math.max(deepest, (depth += 1));
+    } else if (char === '}' || char === ']' || char === ')') {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 function checkShapes(document: DocumentNode, limits: QueryLimits): GraphQLError[] {
@@ -194,6 +230,12 @@ export function checkQueryLimits(
   if (bytes > limits.maxDocumentBytes) {
     return [limitError('The query document size in bytes', limits.maxDocumentBytes, bytes)];
   }
+  const nesting = documentNesting(query);
+  if (nesting > limits.maxDocumentNesting) {
+    return [
+      limitError('The nesting depth of the query document', limits.maxDocumentNesting, nesting),
+    ];
+  }
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: limits.maxTokens, noLocation: true });
@@ -209,42 +251,140 @@ export function checkQueryLimits(
   return shapeErrors.length > 0 ? shapeErrors : checkJsonDepth(literals, limits);
 }
 
-function refuse(
-  request: GraphqlRequest,
-  limits: QueryLimits,
-  passed: DocumentCache<true>,
-): ExecutionResult | undefined {
-  const { variables } = request;
-  if (variables !== undefined && variables !== null) {
-    if (typeof variables !== 'object' || Array.isArray(variables)) {
-      const received = JSON.stringify(variables).slice(0, 60);
-      const message = `"variables" must be a JSON object; received ${received}`;
-      return { errors: [refusal(message, 'BadRequestException')] };
+/** Checks `variables` in one walk with an explicit stack, refusing at the first limit crossed. */
+export function checkVariableLimits(
+  variables: Readonly<Record<string, unknown>>,
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): GraphQLError[] {
+  const values: unknown[] = [variables];
+  const depths: number[] = [1];
+  let count = 0;
+  const tooMany = () =>
+    limitError(
+      'The number of values and keys in "variables"',
+      limits.maxVariableValues,
+      `at least ${count}`,
+    );
+  const tooLong = (length: number) =>
+    limitError(
+      'The string length of a key or value in "variables"',
+      limits.maxStringLength,
+      length,
+    );
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop() ?? 0;
+    if (typeof value === 'string') {
+      if (value.length > limits.maxStringLength) return [tooLong(value.length)];
+      const errors = checkJsonDepth([value], limits);
+      if (errors.length > 0) return errors;
+    } else if (value !== null && typeof value === 'object') {
+      if (depth > limits.maxJsonDepth) {
+        return [
+          limitError('The nesting depth of "variables"', limits.maxJsonDepth, `at least ${depth}`),
+        ];
+      }
+      if (Array.isArray(value)) {
+        // Counted before anything is pushed: a huge array costs one comparison.
+        count += value.length;
+        if (count > limits.maxVariableValues) return [tooMany()];
+        for (const child of value) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      } else {
+        // for-in stops at the budget; Object.keys/values would copy every key of a huge object.
+        for (const key in value) {
+          count += 2;
+          if (count > limits.maxVariableValues) return [tooMany()];
+          if (key.length > limits.maxStringLength) return [tooLong(key.length)];
+          values.push((value as Record<string, unknown>)[key]);
+          depths.push(depth + 1);
+        }
+      }
     }
   }
-  if (passed.get(request.query) === undefined) {
-    const errors = checkQueryLimits(request.query, limits);
-    if (errors.length > 0) return { errors };
-    passed.set(request.query, true);
+  return [];
+}
+/** errorType of a request whose members have the wrong type. */
+export const BAD_REQUEST_ERROR_TYPE = 'BadRequestException';
+
+function badRequest(message: string): GraphQLError {
+  return refusal(message, BAD_REQUEST_ERROR_TYPE);
+}
+
+/** The request in `raw` (a parsed body or frame), or why it is not one; reads nothing deeply. */
+function requestShape(raw: unknown): GraphqlRequest | GraphQLError {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return badRequest(
+      `A request must be a JSON object with a string "query"; received ${describeValue(raw)}`,
+    );
   }
-  const depthErrors = checkJsonDepth(variableStrings(variables), limits);
-  return depthErrors.length === 0 ? undefined : { errors: depthErrors };
+  const { query, variables, operationName } = raw as Record<string, unknown>;
+  if (typeof query !== 'string') {
+    return badRequest(`"query" must be a string; received ${describeValue(query)}`);
+  }
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    return badRequest(
+      `"operationName" must be a string or null; received ${describeValue(operationName)}`,
+    );
+  }
+  if (variables === undefined || variables === null)
+    return { query, variables: null, operationName: operationName ?? null };
+  if (typeof variables !== 'object' || Array.isArray(variables)) {
+    return badRequest(`"variables" must be a JSON object; received ${describeValue(variables)}`);
+  }
+  return {
+    query,
+    variables: variables as Record<string, unknown>,
+    operationName: operationName ?? null,
+  };
+}
+
+/** A checked request, or the errors that refuse it (each with an errorType). */
+export type LimitVerdict =
+  | { readonly request: GraphqlRequest; readonly errors?: undefined }
+  | { readonly errors: readonly GraphQLError[] };
+
+/**
+ * Checks requests as they arrive (HTTP bodies, real-time `start` data, graphql-ws payloads):
+ * member types, then the document (query texts that passed are remembered, as clients repeat the
+ * same few), then the variables.
+ */
+export class RequestLimiter {
+  private readonly passed = new DocumentCache<true>();
+
+  constructor(private readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS) {}
+
+  /** The request in `raw` if it is well typed and within every limit. */
+  check(raw: unknown): LimitVerdict {
+    const request = requestShape(raw);
+    if (request instanceof GraphQLError) return { errors: [request] };
+    if (this.passed.get(request.query) === undefined) {
+      const errors = checkQueryLimits(request.query, this.limits);
+      if (errors.length > 0) return { errors };
+      this.passed.set(request.query, true);
+    }
+    const errors = request.variables ? checkVariableLimits(request.variables, this.limits) : [];
+    return errors.length > 0 ? { errors } : { request };
+  }
 }
 
 /**
- * Wraps an engine so every query, mutation and subscription is checked against the limits first.
- * Query texts that passed are remembered (clients repeat the same few), so only their variables
- * are checked again.
+ * Wraps an engine so every query, mutation and subscription is checked against the limits first,
+ * also when a caller reaches the engine without going through a transport's own check.
  */
 export function withQueryLimits(
   engine: LocalGraphqlEngine,
   limits: QueryLimits = DEFAULT_QUERY_LIMITS,
 ): LocalGraphqlEngine {
-  const passed = new DocumentCache<true>();
+  const limiter = new RequestLimiter(limits);
+  const refuse = (request: GraphqlRequest): ExecutionResult | undefined => {
+    const verdict = limiter.check(request);
+    return verdict.errors === undefined ? undefined : { errors: verdict.errors };
+  };
   return {
-    execute: async (request, caller) =>
-      refuse(request, limits, passed) ?? engine.execute(request, caller),
-    subscribe: async (request, caller) =>
-      refuse(request, limits, passed) ?? engine.subscribe(request, caller),
+    execute: async (request, caller) => refuse(request) ?? engine.execute(request, caller),
+    subscribe: async (request, caller) => refuse(request) ?? engine.subscribe(request, caller),
   };
 }
