@@ -31,8 +31,11 @@ export interface GuardedRealm {
   copyIn(value: unknown): unknown;
   /** A frozen copy, for values every call shares. */
   freezeIn<T>(value: T): T;
-  /** An empty object of this realm. */
-  object(): Record<string, unknown>;
+  /**
+   * A handler's `ctx` in one step: copies of `base` (arguments, source, identity, request, info),
+   * `args` aliasing `arguments`, an empty stash, a null prev.result and result, and `env`.
+   */
+  context(base: Readonly<Record<string, unknown>>, env: unknown): Record<string, unknown>;
 }
 
 type Lookup = Readonly<Record<string, Readonly<Record<string, true>>>>;
@@ -176,7 +179,15 @@ const INSTALL_SOURCE = `(function installBuiltInGuard(spec, fail, hostLog, patte
     finishLoading() { loading = false; },
     copyIn(text) { return parse(text); },
     freezeIn(text) { return freeze(parse(text)); },
-    object() { return {}; },
+    context(text, env) {
+      const ctx = parse(text);
+      ctx.args = ctx.arguments;
+      ctx.stash = {};
+      ctx.prev = { result: null };
+      ctx.result = null;
+      ctx.env = env;
+      return ctx;
+    },
   };
 })`;
 
@@ -199,7 +210,7 @@ interface RealmHandle {
   finishLoading(): void;
   copyIn(text: string): unknown;
   freezeIn(text: string): unknown;
-  object(): Record<string, unknown>;
+  context(text: string, env: unknown): Record<string, unknown>;
 }
 
 /** Narrows the built-ins of a fresh context; call before any other code runs in it. */
@@ -217,6 +228,6 @@ export function guardRealm(context: vm.Context, log: HandlerLogger): GuardedReal
       return text === undefined ? null : realm.copyIn(text);
     },
     freezeIn: <T>(value: T) => realm.freezeIn(JSON.stringify(value)) as T,
-    object: () => realm.object(),
+    context: (base, env) => realm.context(JSON.stringify(base), env),
   };
 }

@@ -112,21 +112,14 @@ function buildContext(
   env: Readonly<Record<string, string>>,
   values: GuardedRealm,
 ): HandlerContext {
-  const args = values.copyIn(invocation.arguments ?? {});
-  const prev = values.object();
-  prev['result'] = null;
-  return Object.assign(values.object(), {
-    arguments: args,
-    args,
-    source: values.copyIn(invocation.source),
-    identity: values.copyIn(invocation.identity),
-    request: values.copyIn(invocation.request),
-    info: values.copyIn(invocation.info),
-    stash: values.object(),
-    prev: prev as { result: unknown },
-    result: null,
-    env,
-  });
+  const base = {
+    arguments: invocation.arguments ?? {},
+    source: invocation.source ?? null,
+    identity: invocation.identity ?? null,
+    request: invocation.request ?? null,
+    info: invocation.info ?? null,
+  };
+  return values.context(base, env) as unknown as HandlerContext;
 }
 
 /** Creates a runtime; bundles are loaded on first use and cached for its lifetime. */
