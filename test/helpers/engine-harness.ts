@@ -35,7 +35,7 @@ export const ENGINE_TEST_ENV: Readonly<Record<string, string>> = {
   BUCKET_WIDTH_SECONDS: '60',
   LOOKAHEAD_SECONDS: '60',
   STRANDED_GRACE_SECONDS: '5',
-  CLAIM_STALE_SECONDS: '3',
+  CLAIM_STALE_SECONDS: '5',
   INITIAL_LOOKBACK_SECONDS: '600',
 };
 
@@ -216,7 +216,8 @@ export async function startEngineHarness(
 ): Promise<EngineHarness> {
   const services = await startTestServices({
     maxReceiveCount: options.maxReceiveCount ?? 5,
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+    // Above the longest hold (2 s) plus a busy machine's claim and delivery, as Lambda's is.
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
   });
   const recorder = await startAppSyncRecorder();
   // The dispatcher must know the queue's receive count to report a message's last try.

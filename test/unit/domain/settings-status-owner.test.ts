@@ -57,7 +57,10 @@ describe('readSettings', () => {
 describe('state transitions', () => {
   it('allow the documented moves only', () => {
     expect(canTransition('PENDING', 'QUEUED')).toBe(true);
-    expect(canTransition('QUEUED', 'FIRED')).toBe(true);
+    expect(canTransition('QUEUED', 'FIRING')).toBe(true);
+    expect(canTransition('FIRING', 'FIRED')).toBe(true);
+    expect(canTransition('QUEUED', 'FIRED')).toBe(false);
+    expect(canTransition('FIRING', 'CANCELLED')).toBe(false);
     expect(canTransition('PENDING', 'CANCELLED')).toBe(true);
     expect(canTransition('FIRED', 'CANCELLED')).toBe(false);
     expect(canTransition('CANCELLED', 'FIRED')).toBe(false);
@@ -66,11 +69,13 @@ describe('state transitions', () => {
   });
 
   it('give the status condition of each write', () => {
-    expect(statusesLeadingTo('FIRED')).toEqual(['PENDING', 'QUEUED']);
+    expect(statusesLeadingTo('FIRING')).toEqual(['PENDING', 'QUEUED', 'FIRING']);
+    expect(statusesLeadingTo('FIRED')).toEqual(['FIRING']);
     expect(statusesLeadingTo('CANCELLED')).toEqual(['PENDING', 'QUEUED']);
     expect(statusesLeadingTo('QUEUED')).toEqual(['PENDING', 'QUEUED']);
     expect(isLive('QUEUED')).toBe(true);
     expect(isLive('FIRED')).toBe(false);
+    expect(isLive('FIRING')).toBe(false);
   });
 });
 
