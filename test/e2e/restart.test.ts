@@ -88,7 +88,6 @@ describe('restart on the same data directory', () => {
       'mutation C($id: ID!) { cancelSchedule(id: $id) { id } }',
       { id: claimed },
     );
-    await first.stop();
     await new FeederStateStore(dynamo, first.tableName).acquireLease(
       0,
       'run-of-the-old-process',
@@ -96,6 +95,7 @@ describe('restart on the same data directory', () => {
       Date.now() + 55_000,
     );
     dynamo.destroy();
+    await first.stop();
 
     // Act: the restart uses the shipped defaults (grace 60 s, feeder every 60 s)
     const second = await start();
