@@ -146,6 +146,8 @@ export function serveGraphqlWs(
   };
   return useServer<Record<string, unknown>, ConnectionExtra>(
     {
+      // Close reasons never carry an internal error's text to the client.
+      isProd: true,
       execute,
       subscribe,
       onConnect: async (ctx) => {
