@@ -174,12 +174,21 @@ export function resolveSchedulerConfig(props: SchedulerStackProps): SchedulerCon
   return config;
 }
 
+/** The delay queue's visibility timeout: six times the dispatcher's timeout, as AWS advises for SQS event sources. */
+export function delayQueueVisibilitySeconds(config: SchedulerConfig): number {
+  return 6 * config.dispatcherTimeoutSeconds;
+}
+
 /** The settings every engine Lambda reads from its environment. */
 export function engineEnvironment(config: SchedulerConfig): Record<string, string> {
   return {
     ...settingsEnvironment(config.settings),
     LOOKAHEAD_SECONDS: String(config.lookaheadSeconds),
     STRANDED_GRACE_SECONDS: String(config.strandedGraceSeconds),
+    // A claim is taken over only once its holder's message could have come back: after the
+    // delay queue's visibility timeout. The dispatcher flags a message's last receive before the DLQ.
+    CLAIM_STALE_SECONDS: String(delayQueueVisibilitySeconds(config)),
+    MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
     POWERTOOLS_SERVICE_NAME: config.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
   };

@@ -19,7 +19,12 @@ import {
   loadResolverManifest,
   type LoadedManifest,
 } from './resolver-manifest-loader.js';
-import { physicalName, resolveSchedulerConfig, type SchedulerConfig } from './scheduler-config.js';
+import {
+  delayQueueVisibilitySeconds,
+  physicalName,
+  resolveSchedulerConfig,
+  type SchedulerConfig,
+} from './scheduler-config.js';
 import type { HandlerSources, SchedulerStackProps } from './scheduler-stack-props.js';
 
 /** The repository root, where schema.graphql, functions/ and package-lock.json live. */
@@ -62,7 +67,7 @@ export class SchedulerStack extends Stack {
     this.queues = new SchedulerQueues(this, 'Queues', {
       namePrefix: config.namePrefix,
       // AWS's guidance for SQS event sources: at least six times the function's timeout.
-      delayQueueVisibilityTimeout: Duration.seconds(6 * config.dispatcherTimeoutSeconds),
+      delayQueueVisibilityTimeout: Duration.seconds(delayQueueVisibilitySeconds(config)),
       maxReceiveCount: config.maxReceiveCount,
       retention: Duration.days(config.messageRetentionDays),
       encryptionKey: props.encryptionKey,

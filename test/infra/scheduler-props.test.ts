@@ -92,7 +92,14 @@ describe('a customised stack', () => {
       FunctionName: 'sched-prod-dispatcher',
       Timeout: 45,
       Environment: {
-        Variables: { SHARD_COUNT: '16', BUCKET_WIDTH_SECONDS: '120', LOOKAHEAD_SECONDS: '300' },
+        Variables: {
+          SHARD_COUNT: '16',
+          BUCKET_WIDTH_SECONDS: '120',
+          LOOKAHEAD_SECONDS: '300',
+          // Claims go stale with the queue's visibility timeout; the last try matches its redrive.
+          CLAIM_STALE_SECONDS: String(6 * 45),
+          MAX_RECEIVE_COUNT: '3',
+        },
       },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -109,6 +109,9 @@ describe('the engine functions', () => {
     FINISHED_RETENTION_DAYS: '7',
     LOOKAHEAD_SECONDS: '180',
     STRANDED_GRACE_SECONDS: '60',
+    // The delay queue's visibility timeout and maxReceiveCount, so claims and last tries agree with the queue.
+    CLAIM_STALE_SECONDS: '180',
+    MAX_RECEIVE_COUNT: '5',
     POWERTOOLS_SERVICE_NAME: 'precise-scheduler',
     POWERTOOLS_METRICS_NAMESPACE: 'PreciseScheduler',
   };
