@@ -10,7 +10,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { judgeCodeSize, type CodeSizeVerdict } from '../infra/appsync-code-size.js';
 import { DATA_SOURCES, RESOLVER_DATA_SOURCES } from '../resolvers/data-sources.js';
-import { loadAppSyncSchema } from '../src/local/appsync/engine/schema.js';
+import { loadAppSyncSchema } from '@precise-scheduler/appsync-local';
 import {
   RESOLVER_BUILD_DIR,
   type PipelineFunctionEntry,
@@ -193,7 +193,10 @@ function codeFilesOf(manifest: ResolverManifest): string[] {
 export async function buildResolvers(outDir = RESOLVER_BUILD_DIR): Promise<ResolverManifest> {
   const discovered = await discoverResolvers();
   const entries = discovered.map((item) => item.entry);
-  const problems = checkResolversAgainstSchema(entries, await loadAppSyncSchema(ROOT));
+  const problems = checkResolversAgainstSchema(
+    entries,
+    await loadAppSyncSchema(path.join(ROOT, 'schema.graphql')),
+  );
   const bundled = new Set(discovered.flatMap((item) => Object.keys(item.sources)));
   for (const codeName of Object.keys(RESOLVER_DATA_SOURCES)) {
     if (!bundled.has(codeName)) {

@@ -1,4 +1,4 @@
-import { sendHttpRequest } from '../../src/local/appsync/runtime/data-sources/http.js';
+import { keepAliveFetch } from '@precise-scheduler/appsync-local';
 
 /** Where the local GraphQL API is and the API key to call it with. */
 export interface ApiTarget {
@@ -25,37 +25,36 @@ interface GraphqlResponse {
 /**
  * Creates one schedule through the public GraphQL API over HTTP with the API key; throws with
  * the GraphQL error (type and message) or the HTTP status when it is refused. It goes over
- * node:http with keep-alive, not fetch: the bench shares the stack's process, and undici's
- * per-request CPU was a sixth of a create run's profile.
+ * node:http with keep-alive (keepAliveFetch), not global fetch: the bench shares the stack's
+ * process, and undici's per-request CPU was a sixth of a create run's profile.
  */
 export async function createSchedule(
   target: ApiTarget,
   dueAt: Date,
   payload: unknown,
 ): Promise<CreatedSchedule> {
-  const response = await sendHttpRequest(
-    new URL(target.graphqlUrl),
-    'POST',
-    { 'content-type': 'application/json', 'x-api-key': target.apiKey },
-    JSON.stringify({
+  const response = await keepAliveFetch(target.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },
+    body: JSON.stringify({
       query: CREATE_SCHEDULE,
       variables: { input: { dueAt: dueAt.toISOString(), payload: JSON.stringify(payload) } },
     }),
-  );
-  const text = response.body;
+  });
+  const text = await response.text();
   let body: GraphqlResponse;
   try {
     body = JSON.parse(text) as GraphqlResponse;
   } catch {
     throw new Error(
-      `createSchedule answered HTTP ${response.statusCode} with non-JSON: ${text.slice(0, 200)}`,
+      `createSchedule answered HTTP ${response.status} with non-JSON: ${text.slice(0, 200)}`,
     );
   }
   const created = body.data?.createSchedule;
   if (created === undefined || (body.errors?.length ?? 0) > 0) {
     const first = body.errors?.[0];
     throw new Error(
-      `createSchedule failed (HTTP ${response.statusCode}): ${first?.errorType ?? 'no errorType'}: ${first?.message ?? text.slice(0, 200)}`,
+      `createSchedule failed (HTTP ${response.status}): ${first?.errorType ?? 'no errorType'}: ${first?.message ?? text.slice(0, 200)}`,
     );
   }
   return created;

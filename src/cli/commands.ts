@@ -5,8 +5,7 @@ import {
   type Schedule,
   type SchedulerClient,
 } from '../client/index.js';
-import { loadDevKeys } from '../local/auth/dev-keys.js';
-import { mintDevToken } from '../local/auth/dev-jwt.js';
+import { loadDevKeys, mintDevToken } from '@precise-scheduler/appsync-local';
 import { DEFAULT_DATA_DIR } from '../local/options.js';
 import { formatLateness, parseDuration } from './duration.js';
 import { renderTable } from './table.js';

@@ -1,16 +1,28 @@
 /*
- * `npm start`: builds the resolver bundles and runs the whole scheduler in this process.
- * `npm run token -- <username>`: prints a dev JWT for a local user of the data directory.
+ * The local stack's command: `npm start` in a clone, `npx precise-scheduler dev` installed. It
+ * runs the whole scheduler in this process; `token <username>` prints a dev JWT for a local user
+ * of the data directory.
  */
 import { resolve } from 'node:path';
-import { buildResolvers } from '../../scripts/build-resolvers.js';
-import { mintDevToken } from './auth/dev-jwt.js';
-import { loadDevKeys } from './auth/dev-keys.js';
-import { HELP_TEXT, parseCommandLine } from './cli.js';
+import { pathToFileURL } from 'node:url';
+import { loadDevKeys, mintDevToken } from '@precise-scheduler/appsync-local';
+import { RESOLVER_BUILD_DIR } from '../resolver-manifest.js';
+import {
+  PACKAGE_COMMANDS,
+  REPOSITORY_COMMANDS,
+  helpText,
+  parseCommandLine,
+  type LocalCommandNames,
+} from './cli.js';
 import type { LocalStackOptions } from './options.js';
+import {
+  RUNS_FROM_SOURCE,
+  SHIPPED_RESOLVERS_DIR,
+  buildResolverBundles,
+} from './resolver-bundles.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
-function banner(stack: LocalStack, startedMs: number): string {
+function banner(stack: LocalStack, startedMs: number, names: LocalCommandNames): string {
   return [
     '',
     `precise-scheduler is running (ready in ${startedMs} ms)`,
@@ -23,18 +35,32 @@ function banner(stack: LocalStack, startedMs: number): string {
     `  API key        ${stack.apiKey}   (header x-api-key)`,
     `  output queue   ${stack.outputQueueUrl}`,
     `  data           ${stack.dataDir ?? 'in memory (--memory): nothing is kept'}`,
-    `  users          npm run token -- alice   (header Authorization)`,
+    `  users          ${names.token} alice   (header Authorization)`,
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');
 }
 
-async function start(options: LocalStackOptions, resolversDir: string): Promise<void> {
+/** In a clone, builds the bundles from resolvers/; installed, uses the ones the package ships. */
+async function resolverBundles(resolversDir: string | undefined): Promise<string> {
+  if (RUNS_FROM_SOURCE) return buildResolverBundles(resolversDir ?? RESOLVER_BUILD_DIR);
+  if (resolversDir !== undefined) {
+    throw new Error(
+      `--resolvers-dir applies only in a clone of the repository; the installed package runs the bundles in ${SHIPPED_RESOLVERS_DIR}. Received: --resolvers-dir ${resolversDir}`,
+    );
+  }
+  return SHIPPED_RESOLVERS_DIR;
+}
+
+async function start(
+  options: LocalStackOptions,
+  resolversDir: string | undefined,
+  names: LocalCommandNames,
+): Promise<void> {
   const startedAt = Date.now();
-  const manifestDir = resolve(resolversDir);
-  await buildResolvers(manifestDir);
+  const manifestDir = await resolverBundles(resolversDir);
   const stack = await startLocalStack({ ...options, manifestDir });
-  process.stdout.write(banner(stack, Date.now() - startedAt));
+  process.stdout.write(banner(stack, Date.now() - startedAt, names));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -59,10 +85,19 @@ async function start(options: LocalStackOptions, resolversDir: string): Promise<
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-async function main(): Promise<void> {
-  const command = parseCommandLine(process.argv.slice(2), process.env);
+/**
+ * Runs the local stack's command line (`argv` without node and script): prints help, a token, or
+ * starts the stack and returns once it is ready (it then runs until SIGINT or SIGTERM). Throws
+ * naming a malformed flag and its value.
+ */
+export async function runLocalCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  names: LocalCommandNames = RUNS_FROM_SOURCE ? REPOSITORY_COMMANDS : PACKAGE_COMMANDS,
+): Promise<void> {
+  const command = parseCommandLine(argv, env);
   if (command.kind === 'help') {
-    process.stdout.write(HELP_TEXT);
+    process.stdout.write(helpText(names));
   } else if (command.kind === 'token') {
     const keys = await loadDevKeys(resolve(command.dataDir));
     const expires = command.expiresInSeconds;
@@ -71,11 +106,13 @@ async function main(): Promise<void> {
     });
     process.stdout.write(`${token}\n`);
   } else {
-    await start(command.options, command.resolversDir);
+    await start(command.options, command.resolversDir, names);
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runLocalCommand(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AppSyncPublisher } from '../aws/appsync-publisher.js';
 import { createDynamoClient, createSqsClient } from '../aws/clients.js';
 import type { FiredEventSink } from '../aws/output-queue.js';
@@ -11,11 +8,13 @@ import type { FiredEvent } from '../engine/fired-event.js';
 import { SERVICE_NAME, type EngineLogger, type EngineMetrics } from '../engine/observability.js';
 import { ENGINE_SETTING_SPECS, readEngineSettings } from '../engine/settings.js';
 import { SETTING_SPECS } from '../domain/settings.js';
-import { buildResolvers } from '../../scripts/build-resolvers.js';
-import type { LocalGraphqlEngine } from './appsync/contract.js';
-import { createLocalGraphqlEngine } from './appsync/engine/index.js';
-import type { LocalIamCredentials } from './auth/sigv4.js';
+import {
+  createLocalGraphqlEngine,
+  type LocalGraphqlEngine,
+  type LocalIamCredentials,
+} from '@precise-scheduler/appsync-local';
 import type { SqsBatchHandler } from './lambda/sqs-event-source.js';
+import { SCHEMA_FILE } from './resolver-bundles.js';
 import type { LocalQueues } from './services.js';
 
 /** One fired schedule as the dispatcher announced it. */
@@ -24,21 +23,7 @@ export interface FiredSample {
   readonly latenessMs: number;
 }
 
-let sharedBundles: Promise<string> | undefined;
-
-/**
- * The folder of the resolver bundles: `manifestDir` as given, or a fresh build in a temporary
- * folder, made once per process (so parallel test workers never share one folder).
- */
-export function ensureResolverBundles(manifestDir?: string): Promise<string> {
-  if (manifestDir !== undefined) return Promise.resolve(manifestDir);
-  sharedBundles ??= (async () => {
-    const dir = join(tmpdir(), `scheduler-resolvers-${randomUUID()}`);
-    await buildResolvers(dir);
-    return dir;
-  })();
-  return sharedBundles;
-}
+export { ensureResolverBundles } from './resolver-bundles.js';
 
 /**
  * Local defaults that differ from the cloud's: a shard without a watermark exists only in a
@@ -133,6 +118,7 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
   const dynamo = createDynamoClient({ dynamoEndpoint: config.dynamoEndpoint });
   const sqs = createSqsClient({ sqsEndpoint: config.sqsEndpoint });
   const engine = await createLocalGraphqlEngine({
+    schemaFile: SCHEMA_FILE,
     manifestDir: config.manifestDir,
     env: { ...env, DELAY_QUEUE_URL: config.queues.delayQueueUrl },
     dataSources: {

@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS, createSqsClient } from '../aws/clients.js';
-import type { AuthConfig } from './auth/authenticate.js';
-import { mintDevToken } from './auth/dev-jwt.js';
-import { resolveDevKeys } from './auth/dev-keys.js';
-import type { LocalIamCredentials } from './auth/sigv4.js';
+import {
+  type AuthConfig,
+  loadDevCertificate,
+  type LocalIamCredentials,
+  mintDevToken,
+  resolveDevKeys,
+  startEndpoint,
+  withQueryLimits,
+} from '@precise-scheduler/appsync-local';
+import { consoleRoutes } from './console-routes.js';
 import { startFeederTimer, type FeederTimer } from './lambda/feeder-timer.js';
 import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { createStackLog, type StackLog } from './log.js';
@@ -16,9 +22,6 @@ import {
   type FiredSample,
   type Product,
 } from './product-wiring.js';
-import { loadDevCertificate } from './server/dev-tls.js';
-import { startEndpoint } from './server/http-server.js';
-import { withQueryLimits } from './server/limits.js';
 import {
   DEFAULT_RESOURCE_NAMES,
   createLocalResources,
@@ -115,7 +118,7 @@ async function startApi(ctx: StartContext, product: Product, auth: AuthConfig) {
       engine: withQueryLimits(product.engine),
       auth,
       keepAliveMs: options.keepAliveMs,
-      consoleConfig: { apiKey: auth.apiKey, graphqlPath: '/graphql' },
+      serveGet: consoleRoutes({ apiKey: auth.apiKey, graphqlPath: '/graphql' }),
     },
     { port: options.port, host: options.host },
   );

@@ -1,7 +1,7 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { mintDevToken } from '../../src/local/auth/dev-jwt.js';
+import { mintDevToken } from '@precise-scheduler/appsync-local';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { signAppSyncPost } from '../helpers/sigv4.js';
 import { ON_FIRED, openRealtime, postGraphql, waitFor } from './e2e-helpers.js';

@@ -8,8 +8,7 @@ import {
   SchedulerError,
   type ScheduleFiredEvent,
 } from '../../src/client/index.js';
-import { loadDevKeys } from '../../src/local/auth/dev-keys.js';
-import { verifyDevToken } from '../../src/local/auth/dev-jwt.js';
+import { loadDevKeys, verifyDevToken } from '@precise-scheduler/appsync-local';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { waitFor } from './e2e-helpers.js';
 

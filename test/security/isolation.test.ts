@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DEV_TOKEN_ISSUER, devUserSub } from '../../src/local/auth/dev-jwt.js';
+import { DEV_TOKEN_ISSUER, devUserSub } from '@precise-scheduler/appsync-local';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { signAppSyncPost } from '../helpers/sigv4.js';
 import { CREATE_SCHEDULE, postGraphql, postRaw, waitFor } from '../helpers/reliability-stack.js';

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '../../../src/aws/clients.js';
-import {
-  createResolverRuntime,
-  type ResolverRuntime,
-} from '../../../src/local/appsync/runtime/index.js';
+import { createResolverRuntime, type ResolverRuntime } from '@precise-scheduler/appsync-local';
 import {
   buildFixtures,
   invocation,
   unitEntry,
   type FixtureBundles,
-} from '../../fixtures/appsync-runtime/build.js';
+} from '../../../packages/appsync-local/test/fixtures/runtime/build.js';
 import { startTestServices, type TestServices } from '../../helpers/local-services.js';
 
 const FIXTURES = ['ddb-put-once', 'ddb-get', 'ddb-query', 'ddb-update', 'ddb-batch'];

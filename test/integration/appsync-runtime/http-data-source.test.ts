@@ -4,16 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsClient, LOCAL_CREDENTIALS } from '../../../src/aws/clients.js';
-import {
-  createResolverRuntime,
-  type DataSourceConfig,
-} from '../../../src/local/appsync/runtime/index.js';
+import { createResolverRuntime, type DataSourceConfig } from '@precise-scheduler/appsync-local';
 import {
   buildFixtures,
   invocation,
   unitEntry,
   type FixtureBundles,
-} from '../../fixtures/appsync-runtime/build.js';
+} from '../../../packages/appsync-local/test/fixtures/runtime/build.js';
 import { startTestServices, type TestServices } from '../../helpers/local-services.js';
 
 const SIGNING = { service: 'sqs', region: 'us-east-1', credentials: LOCAL_CREDENTIALS };

@@ -10,7 +10,7 @@ import {
 } from '../../../src/aws/appsync-publisher.js';
 import { PublishError } from '../../../src/engine/errors.js';
 import type { FiredEvent } from '../../../src/engine/fired-event.js';
-import { keepAliveFetch } from '../../../src/local/appsync/runtime/data-sources/http.js';
+import { keepAliveFetch } from '@precise-scheduler/appsync-local';
 import {
   startAppSyncRecorder,
   TEST_SIGNING_CREDENTIALS,

@@ -23,11 +23,12 @@ import {
   createDynamoClient,
   createSqsClient,
 } from '../../../src/aws/clients.js';
-import type { Caller } from '../../../src/local/appsync/contract.js';
 import {
-  createLocalGraphqlEngine,
+  type Caller,
   type ClosableGraphqlEngine,
-} from '../../../src/local/appsync/engine/index.js';
+  createLocalGraphqlEngine,
+} from '@precise-scheduler/appsync-local';
+import { SCHEMA_FILE } from '../../helpers/schema-file.js';
 import { startTestServices, type TestServices } from '../../helpers/local-services.js';
 
 const CALLER: Caller = { authMode: 'API_KEY', identity: null, headers: {} };
@@ -108,6 +109,7 @@ describe('writes whose DynamoDB answer is lost (a proxy drops it; dynalite and f
     const client = dynamo();
     clients.push(client);
     engine = await createLocalGraphqlEngine({
+      schemaFile: SCHEMA_FILE,
       manifestDir,
       env: { FAST_PATH_HORIZON_SECONDS: '60', DELAY_QUEUE_URL: services.delayQueueUrl },
       dataSources: {

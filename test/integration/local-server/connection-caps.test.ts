@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONNECTION_LIMITS } from '../../../src/local/server/connection-limits.js';
+import { DEFAULT_CONNECTION_LIMITS } from '@precise-scheduler/appsync-local';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.js';
 import {
   errorsOf,

@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '../../../src/local/appsync/contract.js';
+import type { Caller } from '@precise-scheduler/appsync-local';
 import {
   API_KEY_CALLER,
   IAM_CALLER,

@@ -12,11 +12,13 @@ import {
   createDynamoClient,
   createSqsClient,
 } from '../../../src/aws/clients.js';
-import type { Caller, GraphqlRequest } from '../../../src/local/appsync/contract.js';
 import {
-  createLocalGraphqlEngine,
+  type Caller,
   type ClosableGraphqlEngine,
-} from '../../../src/local/appsync/engine/index.js';
+  createLocalGraphqlEngine,
+  type GraphqlRequest,
+} from '@precise-scheduler/appsync-local';
+import { SCHEMA_FILE } from '../../helpers/schema-file.js';
 import { startTestServices, type TestServices } from '../../helpers/local-services.js';
 
 /** Settings the suites run with: a one-minute fast path keeps far-path cases quick to set up. */
@@ -108,6 +110,7 @@ export async function startEngineHarness(
   const dynamo = createDynamoClient({ dynamoEndpoint: services.dynamo.endpoint });
   const sqs = createSqsClient({ sqsEndpoint: services.sqs.endpoint });
   const engine = await createLocalGraphqlEngine({
+    schemaFile: SCHEMA_FILE,
     manifestDir,
     env: { ...TEST_ENV, DELAY_QUEUE_URL: services.delayQueueUrl, ...options.env },
     dataSources: {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResolvers } from '../../../scripts/build-resolvers.js';
-import { createLocalGraphqlEngine } from '../../../src/local/appsync/engine/index.js';
+import { createLocalGraphqlEngine } from '@precise-scheduler/appsync-local';
+import { SCHEMA_FILE } from '../../helpers/schema-file.js';
 
 describe('engine configuration', () => {
   let manifestDir: string;
@@ -18,6 +19,7 @@ describe('engine configuration', () => {
   it('fails fast naming a data source the manifest needs but the options lack', async () => {
     // Act
     const creating = createLocalGraphqlEngine({
+      schemaFile: SCHEMA_FILE,
       manifestDir,
       env: {},
       dataSources: { none: { type: 'NONE' } },
@@ -32,6 +34,7 @@ describe('engine configuration', () => {
   it('refuses callers whose auth mode the API does not enable', async () => {
     // Prepare
     const engine = await createLocalGraphqlEngine({
+      schemaFile: SCHEMA_FILE,
       manifestDir,
       env: {},
       dataSources: {
@@ -63,6 +66,7 @@ describe('engine configuration', () => {
   it('labels request-level errors: unparsable, invalid document, bad variables', async () => {
     // Prepare
     const engine = await createLocalGraphqlEngine({
+      schemaFile: SCHEMA_FILE,
       manifestDir,
       env: {},
       dataSources: {
