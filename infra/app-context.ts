@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
-import type { SchedulerStackProps } from './scheduler-stack-props.js';
+import type { PreciseSchedulerProps } from './precise-scheduler-props.js';
 
 /** Props that can be set on the command line with `cdk deploy -c <name>=<value>`. */
 export const NUMERIC_CONTEXT_PROPS = [
@@ -33,8 +33,8 @@ export const TEXT_CONTEXT_PROPS = [
   'metricsNamespace',
 ] as const;
 
-/** Reads the stack props from CDK context (`-c key=value` or cdk.json), leaving absent ones unset. */
-export function propsFromContext(app: App): SchedulerStackProps {
+/** Reads the scheduler props from CDK context (`-c key=value` or cdk.json), leaving absent ones unset. */
+export function propsFromContext(app: App): PreciseSchedulerProps {
   const props: Record<string, unknown> = {};
   for (const key of NUMERIC_CONTEXT_PROPS) {
     const raw: unknown = app.node.tryGetContext(key);
@@ -56,7 +56,7 @@ export function propsFromContext(app: App): SchedulerStackProps {
   if (fieldLogLevel !== undefined) {
     props['fieldLogLevel'] = parseFieldLogLevel(String(fieldLogLevel));
   }
-  return props as SchedulerStackProps;
+  return props as PreciseSchedulerProps;
 }
 
 function parseFieldLogLevel(raw: string): FieldLogLevel {

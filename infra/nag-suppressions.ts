@@ -8,11 +8,12 @@ export interface AcceptedFinding {
   readonly reason: string;
 }
 
-/** The constructs whose findings are accepted, as the stack knows them. */
+/** The constructs whose findings are accepted, as the scheduler knows them. */
 export interface NagTargets {
-  readonly stack: Stack;
+  /** The scheduler construct; logical ids are those of its stack. */
+  readonly scope: IConstruct;
   readonly table: Table;
-  /** The user pool, when the stack creates it. */
+  /** The user pool, when the scheduler creates it. */
   readonly userPool?: IConstruct;
   readonly api: IConstruct;
   /** The role AppSync writes its logs with. */
@@ -30,14 +31,18 @@ function accept(scope: IConstruct, finding: AcceptedFinding): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::${finding.id}`, reason: finding.reason });
 }
 
-/** Records, with a reason each, the cdk-nag findings this stack accepts; returns them for review. */
+/**
+ * Records, with a reason each, the cdk-nag findings the scheduler accepts, on its own resources
+ * only (and on the log-retention provider its API adds to the stack); returns them for review.
+ */
 export function acceptFindings(targets: NagTargets): AcceptedFinding[] {
+  const stack = Stack.of(targets.scope);
   const accepted: AcceptedFinding[] = [];
   const record = (scopes: readonly IConstruct[], finding: AcceptedFinding) => {
     scopes.forEach((scope) => accept(scope, finding));
     accepted.push(finding);
   };
-  const tableId = targets.stack.getLogicalId(targets.table.node.defaultChild as CfnResource);
+  const tableId = stack.getLogicalId(targets.table.node.defaultChild as CfnResource);
   record(targets.tableUsers, {
     id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
     reason:
@@ -53,7 +58,7 @@ export function acceptFindings(targets: NagTargets): AcceptedFinding[] {
     reason:
       'Verbose request logging would write schedule payloads to CloudWatch; field-level logs and X-Ray stay on, and the verboseApiLogs prop turns it on.',
   });
-  const apiId = targets.stack.getLogicalId(targets.apiResource);
+  const apiId = stack.getLogicalId(targets.apiResource);
   record([targets.apiLogsRole], {
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/appsync/apis/<${apiId}.ApiId>:*]`,
     reason:
@@ -71,11 +76,14 @@ export function acceptFindings(targets: NagTargets): AcceptedFinding[] {
         'TOTP MFA is offered to every user (optional); requiring it is left to the owner because API clients include unattended back ends.',
     });
   }
-  acceptLogRetention(targets.stack, record);
+  acceptLogRetention(stack, record);
   return accepted;
 }
 
-/** The CDK-managed Lambda behind the AppSync log group's retention (GraphqlApi always adds it). */
+/**
+ * The CDK-managed Lambda behind the AppSync log group's retention: GraphqlApi adds one per stack,
+ * shared by every API in it, so it is found among the stack's children.
+ */
 function acceptLogRetention(
   stack: Stack,
   record: (scopes: readonly IConstruct[], finding: AcceptedFinding) => void,

@@ -14,19 +14,19 @@ export function loadResolverManifest(dir: string): LoadedManifest {
   const file = path.join(dir, 'manifest.json');
   if (!existsSync(file)) {
     throw new Error(
-      `SchedulerStack: no resolver manifest; run "npm run build:resolvers" or pass resolverManifestDir. Received: ${file}`,
+      `PreciseScheduler: no resolver manifest; run "npm run build:assets" (in a clone) or pass assetsDir. Received: ${file}`,
     );
   }
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as ResolverManifest;
   if (!Array.isArray(manifest.dataSources) || !Array.isArray(manifest.resolvers)) {
     throw new Error(
-      `SchedulerStack: ${file} must hold "dataSources" and "resolvers" arrays. Received: ${Object.keys(manifest).join(', ')}`,
+      `PreciseScheduler: ${file} must hold "dataSources" and "resolvers" arrays. Received: ${Object.keys(manifest).join(', ')}`,
     );
   }
   for (const code of codePaths(manifest)) {
     if (!existsSync(path.resolve(dir, code))) {
       throw new Error(
-        `SchedulerStack: a resolver bundle named in ${file} is missing. Received: ${code}`,
+        `PreciseScheduler: a resolver bundle named in ${file} is missing. Received: ${code}`,
       );
     }
   }
@@ -66,11 +66,11 @@ export function checkManifestAgainstSchema(manifest: ResolverManifest, schemaSdl
     const field = `${resolver.typeName}.${resolver.fieldName}`;
     if (!fields.has(field)) {
       throw new Error(
-        `SchedulerStack: a resolver targets a field not in schema.graphql. Received: ${field}`,
+        `PreciseScheduler: a resolver targets a field not in schema.graphql. Received: ${field}`,
       );
     }
     if (seen.has(field)) {
-      throw new Error(`SchedulerStack: two resolvers target the same field. Received: ${field}`);
+      throw new Error(`PreciseScheduler: two resolvers target the same field. Received: ${field}`);
     }
     seen.add(field);
     const used =
@@ -80,7 +80,7 @@ export function checkManifestAgainstSchema(manifest: ResolverManifest, schemaSdl
     for (const source of used) {
       if (!sources.has(source)) {
         throw new Error(
-          `SchedulerStack: resolver ${field} uses an undeclared data source. Received: ${source}`,
+          `PreciseScheduler: resolver ${field} uses an undeclared data source. Received: ${source}`,
         );
       }
     }

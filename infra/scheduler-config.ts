@@ -6,7 +6,7 @@ import {
 } from '../src/domain/settings.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/engine/observability.js';
 import { ENGINE_SETTING_SPECS, readEngineSettings } from '../src/engine/settings.js';
-import type { SchedulerStackProps } from './scheduler-stack-props.js';
+import type { PreciseSchedulerProps } from './precise-scheduler-props.js';
 
 /** The numeric stack props after defaults and range checks. */
 export interface SchedulerConfig {
@@ -38,7 +38,7 @@ function integerProp(name: string, value: number | undefined, fallback: number, 
   const resolved = value ?? fallback;
   if (!Number.isInteger(resolved) || resolved < range.min || resolved > range.max) {
     throw new Error(
-      `SchedulerStack: ${name} must be an integer from ${range.min} to ${range.max}. Received: ${String(value)}`,
+      `PreciseScheduler: ${name} must be an integer from ${range.min} to ${range.max}. Received: ${String(value)}`,
     );
   }
   return resolved;
@@ -48,13 +48,15 @@ function integerProp(name: string, value: number | undefined, fallback: number, 
 function textProp(name: string, value: string | undefined, fallback: string, pattern: RegExp) {
   const resolved = value ?? fallback;
   if (!pattern.test(resolved)) {
-    throw new Error(`SchedulerStack: ${name} must match ${String(pattern)}. Received: ${resolved}`);
+    throw new Error(
+      `PreciseScheduler: ${name} must match ${String(pattern)}. Received: ${resolved}`,
+    );
   }
   return resolved;
 }
 
 /** Checks the settings the resolvers and Lambdas read, with the same ranges as readSettings. */
-function resolveSettings(props: SchedulerStackProps): SchedulerSettings {
+function resolveSettings(props: PreciseSchedulerProps): SchedulerSettings {
   const values: Record<string, number> = {};
   for (const spec of SETTING_SPECS) {
     values[spec.name] = integerProp(spec.name, props[spec.name], spec.fallback, spec);
@@ -62,7 +64,7 @@ function resolveSettings(props: SchedulerStackProps): SchedulerSettings {
   const env = Object.fromEntries(SETTING_SPECS.map((s) => [s.env, String(values[s.name])]));
   const checked = readSettings(env);
   if (!checked.ok) {
-    throw new Error(`SchedulerStack: ${checked.error.message}. Received: ${JSON.stringify(env)}`);
+    throw new Error(`PreciseScheduler: ${checked.error.message}. Received: ${JSON.stringify(env)}`);
   }
   return checked.value;
 }
@@ -72,14 +74,14 @@ function engineProp(name: 'lookaheadSeconds' | 'strandedGraceSeconds', value: nu
   const spec = ENGINE_SETTING_SPECS.find((s) => s.name === name);
   if (spec === undefined) {
     throw new Error(
-      `SchedulerStack: the engine has no setting ${name}. Received: ${String(value)}`,
+      `PreciseScheduler: the engine has no setting ${name}. Received: ${String(value)}`,
     );
   }
   return integerProp(name, value, spec.fallback, spec);
 }
 
 /** Dispatcher, feeder and queue props. */
-function resolveEngine(props: SchedulerStackProps) {
+function resolveEngine(props: PreciseSchedulerProps) {
   return {
     lookaheadSeconds: engineProp('lookaheadSeconds', props.lookaheadSeconds),
     strandedGraceSeconds: engineProp('strandedGraceSeconds', props.strandedGraceSeconds),
@@ -124,7 +126,7 @@ function resolveEngine(props: SchedulerStackProps) {
 }
 
 /** API key, alarm and naming props. */
-function resolveOperations(props: SchedulerStackProps) {
+function resolveOperations(props: PreciseSchedulerProps) {
   return {
     apiKeyExpiresInDays:
       props.apiKeyExpiresInDays === undefined
@@ -154,8 +156,8 @@ function resolveOperations(props: SchedulerStackProps) {
   };
 }
 
-/** Applies the defaults of {@link SchedulerStackProps} and rejects values out of range. */
-export function resolveSchedulerConfig(props: SchedulerStackProps): SchedulerConfig {
+/** Applies the defaults of {@link PreciseSchedulerProps} and rejects values out of range. */
+export function resolveSchedulerConfig(props: PreciseSchedulerProps): SchedulerConfig {
   const config = {
     settings: resolveSettings(props),
     ...resolveEngine(props),
@@ -167,7 +169,7 @@ export function resolveSchedulerConfig(props: SchedulerStackProps): SchedulerCon
     readEngineSettings(env);
   } catch (error) {
     throw new Error(
-      `SchedulerStack: ${(error as Error).message}. Received: ${JSON.stringify(env)}`,
+      `PreciseScheduler: ${(error as Error).message}. Received: ${JSON.stringify(env)}`,
       { cause: error },
     );
   }

@@ -75,7 +75,7 @@ export class ManifestResolvers extends Construct {
         return api.addNoneDataSource(entry.name, { name: entry.name });
       default:
         throw new Error(
-          `SchedulerStack: unknown data source type in the resolver manifest. Received: ${String((entry as DataSourceEntry).type)}`,
+          `PreciseScheduler: unknown data source type in the resolver manifest. Received: ${String((entry as DataSourceEntry).type)}`,
         );
     }
   }
@@ -104,7 +104,7 @@ export class ManifestResolvers extends Construct {
     if (existing !== undefined) {
       if (existing.dataSource !== this.dataSource(entry.dataSource)) {
         throw new Error(
-          `SchedulerStack: pipeline function ${entry.name} is declared with two data sources. Received: ${entry.dataSource}`,
+          `PreciseScheduler: pipeline function ${entry.name} is declared with two data sources. Received: ${entry.dataSource}`,
         );
       }
       return existing;
@@ -126,7 +126,7 @@ export class ManifestResolvers extends Construct {
     const source = this.dataSources.get(name);
     if (source === undefined) {
       throw new Error(
-        `SchedulerStack: undeclared data source in the resolver manifest. Received: ${name}`,
+        `PreciseScheduler: undeclared data source in the resolver manifest. Received: ${name}`,
       );
     }
     return source;
@@ -138,7 +138,7 @@ export class ManifestResolvers extends Construct {
     const verdict = judgeCodeSize(relative, readFileSync(file, 'utf8'));
     if (verdict.kind === 'over') {
       throw new Error(
-        `SchedulerStack: resolver code is too large for AppSync. Received: ${verdict.message}`,
+        `PreciseScheduler: resolver code is too large for AppSync. Received: ${verdict.message}`,
       );
     }
     if (verdict.kind === 'near') {

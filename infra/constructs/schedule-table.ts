@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -15,8 +15,9 @@ import { OWNER_INDEX } from '../../src/domain/schedule-item.js';
 export interface ScheduleTableProps {
   /** @default a generated name */
   readonly tableName?: string;
-  /** Refuse deletion; also retains the table when the stack is deleted. */
+  /** Refuse deletion (DynamoDB deletion protection). */
   readonly deletionProtection: boolean;
+  readonly removalPolicy: RemovalPolicy;
   /** @default the AWS managed key */
   readonly encryptionKey?: IKey;
 }
@@ -39,7 +40,7 @@ export class ScheduleTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: props.deletionProtection,
-      removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
       ...(props.encryptionKey === undefined
         ? { encryption: TableEncryption.AWS_MANAGED }
         : { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }),

@@ -1,4 +1,4 @@
-import { Aws, Duration, Expiration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Expiration, Fn, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   Definition,
@@ -15,12 +15,15 @@ import { Construct } from 'constructs';
 export interface SchedulerApiProps {
   /** The schema file deployed as is (AppSync declares its own scalars and directives). */
   readonly schemaFile: string;
-  /** @default a generated name */
-  readonly apiName?: string;
-  /** Import this user pool instead of creating one. @default a new user pool */
+  readonly apiName: string;
+  /** Use this user pool instead of creating one. @default a new user pool */
+  readonly userPool?: IUserPool;
+  /** Import the user pool with this id instead of creating one. @default a new user pool */
   readonly userPoolId?: string;
   /** Name of the created user pool. @default a generated name */
   readonly userPoolName?: string;
+  /** Removal policy of the created user pool. */
+  readonly userPoolRemovalPolicy: RemovalPolicy;
   /** @default no API key */
   readonly apiKeyExpiresInDays?: number;
   readonly fieldLogLevel: FieldLogLevel;
@@ -43,9 +46,10 @@ export class SchedulerApi extends Construct {
   constructor(scope: Construct, id: string, props: SchedulerApiProps) {
     super(scope, id);
     this.userPool =
-      props.userPoolId === undefined
-        ? createUserPool(this, props.userPoolName)
-        : UserPool.fromUserPoolId(this, 'UserPool', props.userPoolId);
+      props.userPool ??
+      (props.userPoolId === undefined
+        ? createUserPool(this, props.userPoolName, props.userPoolRemovalPolicy)
+        : UserPool.fromUserPoolId(this, 'UserPool', props.userPoolId));
     this.userPoolClient = new UserPoolClient(this, 'WebClient', {
       userPool: this.userPool,
       generateSecret: false,
@@ -60,7 +64,7 @@ export class SchedulerApi extends Construct {
       assumedBy: new ServicePrincipal('appsync.amazonaws.com'),
     });
     this.api = new GraphqlApi(this, 'Api', {
-      name: props.apiName ?? Stack.of(this).stackName,
+      name: props.apiName,
       definition: Definition.fromFile(props.schemaFile),
       authorizationConfig: {
         defaultAuthorization: {
@@ -92,7 +96,11 @@ export class SchedulerApi extends Construct {
 }
 
 /** A user pool for the API's users: admin-created accounts, strong passwords, optional TOTP. */
-function createUserPool(scope: Construct, name: string | undefined): UserPool {
+function createUserPool(
+  scope: Construct,
+  name: string | undefined,
+  removalPolicy: RemovalPolicy,
+): UserPool {
   return new UserPool(scope, 'UserPool', {
     userPoolName: name,
     selfSignUpEnabled: false,
@@ -107,7 +115,7 @@ function createUserPool(scope: Construct, name: string | undefined): UserPool {
       requireSymbols: true,
       tempPasswordValidity: Duration.days(3),
     },
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
   });
 }
 

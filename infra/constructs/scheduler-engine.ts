@@ -8,14 +8,15 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { HandlerSources } from '../scheduler-stack-props.js';
+import type { EngineFunctionName } from '../assets.js';
 import { engineEnvironment, physicalName, type SchedulerConfig } from '../scheduler-config.js';
 import { SchedulerFunction } from './scheduler-function.js';
 
 /** Properties of {@link SchedulerEngine}. */
 export interface SchedulerEngineProps {
   readonly config: SchedulerConfig;
-  readonly handlers: HandlerSources;
+  /** Folder of each prebuilt handler bundle (see infra/assets.ts). */
+  readonly functionDirs: Readonly<Record<EngineFunctionName, string>>;
   readonly table: ITable;
   readonly delayQueue: IQueue;
   readonly outputQueue: IQueue;
@@ -32,15 +33,12 @@ export class SchedulerEngine extends Construct {
   constructor(scope: Construct, id: string, props: SchedulerEngineProps) {
     super(scope, id);
     const { config } = props;
-    const common = {
-      projectRoot: props.handlers.projectRoot,
-      logRetention: props.logRetention,
-    };
+    const common = { logRetention: props.logRetention };
     const environment = sharedEnvironment(props);
 
     this.feeder = new SchedulerFunction(this, 'Feeder', {
       ...common,
-      entry: props.handlers.feeder,
+      codeDir: props.functionDirs.feeder,
       functionName: physicalName(config, 'feeder'),
       timeout: Duration.seconds(config.feederTimeoutSeconds),
       memorySize: 512,
@@ -48,14 +46,14 @@ export class SchedulerEngine extends Construct {
     });
     this.trigger = new SchedulerFunction(this, 'Trigger', {
       ...common,
-      entry: props.handlers.trigger,
+      codeDir: props.functionDirs.trigger,
       functionName: physicalName(config, 'trigger'),
       timeout: Duration.seconds(30),
       environment: { ...environment, FEEDER_FUNCTION_NAME: this.feeder.function.functionName },
     });
     this.dispatcher = new SchedulerFunction(this, 'Dispatcher', {
       ...common,
-      entry: props.handlers.dispatcher,
+      codeDir: props.functionDirs.dispatcher,
       functionName: physicalName(config, 'dispatcher'),
       timeout: Duration.seconds(config.dispatcherTimeoutSeconds),
       memorySize: 512,

@@ -1,16 +1,20 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** Properties of {@link SchedulerFunction}. */
 export interface SchedulerFunctionProps {
-  /** The handler file; it exports `handler`. */
-  readonly entry: string;
-  /** Folder holding package-lock.json, the root of the bundle. */
-  readonly projectRoot: string;
+  /** Folder of the prebuilt bundle: `index.mjs` exporting `handler`, and its source map. */
+  readonly codeDir: string;
   readonly timeout: Duration;
   /** @default 256 */
   readonly memorySize?: number;
@@ -21,11 +25,12 @@ export interface SchedulerFunctionProps {
 }
 
 /**
- * One scheduler Lambda: Node.js on arm64, bundled locally by esbuild (never in Docker), with its
- * own log group and a role that may write only to that log group until grants add more.
+ * One scheduler Lambda: Node.js 24 on arm64 from a bundle prebuilt by scripts/build-assets.ts
+ * (nothing is bundled at synth), with its own log group and a role that may write only to that
+ * log group until grants add more.
  */
 export class SchedulerFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: SchedulerFunctionProps) {
@@ -44,12 +49,10 @@ export class SchedulerFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(props.codeDir),
+      handler: 'index.handler',
       functionName: props.functionName,
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -58,21 +61,8 @@ export class SchedulerFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
-      // Stack traces through the source map of the minified bundle.
+      // Stack traces through the source map beside the minified bundle.
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // The pinned SDK the handlers were tested with, not whatever version the runtime ships.
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // Lets CommonJS dependencies call require() inside the ES module bundle.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-      },
     });
   }
 }

@@ -27,7 +27,7 @@ import {
 } from '../helpers/engine-appsync-recorder.js';
 import { createSchedule } from '../helpers/engine-schedules.js';
 import { startTestServices, type TestServices } from '../helpers/local-services.js';
-import type { SchedulerStackProps } from '../../infra/scheduler-stack-props.js';
+import type { SchedulerStackProps } from '../../infra/scheduler-stack.js';
 import { resourcesOf, type TemplateResource } from './template-helpers.js';
 import { synthStack } from './synth-stack.js';
 
@@ -248,12 +248,12 @@ async function loadHandler<Handler>(name: string, environment: Record<string, st
 async function runHandlers(props: SchedulerStackProps): Promise<string[]> {
   const { stack, template } = synthStack(props);
   const resources = resourcesOf(template);
-  const envOf = (fn: { function: { node: { defaultChild: unknown } } }) =>
-    environmentOf(resources[stack.getLogicalId(fn.function.node.defaultChild as CfnFunction)]);
+  const envOf = (fn: { node: { defaultChild: unknown } }) =>
+    environmentOf(resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)]);
   const [triggerEnv, feederEnv, dispatcherEnv] = [
-    envOf(stack.engine.trigger),
-    envOf(stack.engine.feeder),
-    envOf(stack.engine.dispatcher),
+    envOf(stack.scheduler.triggerFunction),
+    envOf(stack.scheduler.feederFunction),
+    envOf(stack.scheduler.dispatcherFunction),
   ];
   const dynamo = createDynamoClient({ dynamoEndpoint: services.dynamo.endpoint });
   const sqs = createSqsClient({ sqsEndpoint: services.sqs.endpoint });

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResolverManifest } from '../../src/resolver-manifest.js';
 import { findOne, referencedIds, resourcesOf } from './template-helpers.js';
-import { FIXTURE_MANIFEST_DIR, synthStack } from './synth-stack.js';
+import { sharedFixtureAssets, synthStack } from './synth-stack.js';
 
 // Prepare (shared): one synthesized stack with default props for the whole file.
 const { template } = synthStack();
 const resources = resourcesOf(template);
 const manifest = JSON.parse(
-  readFileSync(path.join(FIXTURE_MANIFEST_DIR, 'manifest.json'), 'utf8'),
+  readFileSync(path.join(sharedFixtureAssets(), 'resolvers/manifest.json'), 'utf8'),
 ) as ResolverManifest;
 const [apiId, api] = findOne(template, 'AWS::AppSync::GraphQLApi');
 

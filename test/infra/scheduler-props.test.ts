@@ -1,15 +1,14 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { propsFromContext } from '../../infra/app-context.js';
-import type { SchedulerStackProps } from '../../infra/scheduler-stack-props.js';
+import type { SchedulerStackProps } from '../../infra/scheduler-stack.js';
 import { findOne, resourcesOf } from './template-helpers.js';
-import { FIXTURE_MANIFEST_DIR, synthStack } from './synth-stack.js';
+import { fixtureAssets, synthStack } from './synth-stack.js';
 
 /** A customised stack: customer key, imported user pool, API key, names and tunables. */
 function synthCustomised() {
@@ -140,6 +139,14 @@ describe('prop validation', () => {
       'dispatcherMaxConcurrency must be an integer from 2 to 1000. Received: 2.5',
     ],
     [{ namePrefix: '9bad name' }, 'namePrefix must match'],
+    [
+      { removalPolicy: RemovalPolicy.DESTROY },
+      'removalPolicy DESTROY needs deletionProtection: false',
+    ],
+    [
+      { removalPolicy: RemovalPolicy.SNAPSHOT, deletionProtection: false },
+      'take no snapshot. Received: snapshot',
+    ],
   ];
 
   it.each(cases)('rejects %j with a message naming the value received', (props, message) => {
@@ -175,23 +182,19 @@ describe('prop validation', () => {
 });
 
 describe('resolver manifest checks', () => {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'infra-manifest-'));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-  /** A copy of the fixture manifest folder with the manifest rewritten by `edit`. */
-  function manifestWith(name: string, edit: (manifest: Record<string, unknown[]>) => void) {
-    const dir = path.join(scratch, name);
-    cpSync(FIXTURE_MANIFEST_DIR, dir, { recursive: true });
-    const file = path.join(dir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown[]>;
-    edit(manifest);
-    writeFileSync(file, JSON.stringify(manifest));
-    return dir;
+  /** A copy of the fixture assets with the resolver manifest rewritten by `edit`. */
+  function manifestWith(edit: (manifest: Record<string, unknown[]>) => void) {
+    return fixtureAssets((dir) => {
+      const file = path.join(dir, 'resolvers/manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown[]>;
+      edit(manifest);
+      writeFileSync(file, JSON.stringify(manifest));
+    });
   }
 
   it('refuses a resolver for a field the schema does not have', () => {
     // Prepare
-    const dir = manifestWith('unknown-field', (m) => {
+    const dir = manifestWith((m) => {
       m['resolvers']?.push({
         typeName: 'Query',
         fieldName: 'nope',
@@ -201,38 +204,38 @@ describe('resolver manifest checks', () => {
       });
     });
     // Act / Assess
-    expect(() => synthStack({ resolverManifestDir: dir })).toThrow(
+    expect(() => synthStack({ assetsDir: dir })).toThrow(
       'a resolver targets a field not in schema.graphql. Received: Query.nope',
     );
   });
 
   it('refuses a resolver on an undeclared data source', () => {
     // Prepare
-    const dir = manifestWith('unknown-source', (m) => {
+    const dir = manifestWith((m) => {
       m['dataSources'] = (m['dataSources'] ?? []).filter(
         (d) => (d as { name: string }).name !== 'none',
       );
     });
     // Act / Assess
-    expect(() => synthStack({ resolverManifestDir: dir })).toThrow('Received: none');
+    expect(() => synthStack({ assetsDir: dir })).toThrow('Received: none');
   });
 
   it('refuses resolver code over the AppSync limit of 32,768 characters, naming it and its size', () => {
     // Prepare
-    const dir = manifestWith('oversized', () => undefined);
-    writeFileSync(path.join(dir, 'Query.schedule.js'), `// ${'x'.repeat(32_766)}`);
+    const dir = manifestWith(() => undefined);
+    writeFileSync(path.join(dir, 'resolvers/Query.schedule.js'), `// ${'x'.repeat(32_766)}`);
     // Act / Assess
-    expect(() => synthStack({ resolverManifestDir: dir })).toThrow(
+    expect(() => synthStack({ assetsDir: dir })).toThrow(
       "resolver code is too large for AppSync. Received: Query.schedule.js is 32769 characters, over AppSync's limit of 32768",
     );
   });
 
   it('warns at synth about resolver code above 80% of the limit', () => {
     // Prepare
-    const dir = manifestWith('near-limit', () => undefined);
-    writeFileSync(path.join(dir, 'Query.schedule.js'), `// ${'x'.repeat(27_997)}`);
+    const dir = manifestWith(() => undefined);
+    writeFileSync(path.join(dir, 'resolvers/Query.schedule.js'), `// ${'x'.repeat(27_997)}`);
     // Act
-    const { stack } = synthStack({ resolverManifestDir: dir });
+    const { stack } = synthStack({ assetsDir: dir });
     // Assess
     Annotations.fromStack(stack).hasWarning(
       '*',
@@ -240,16 +243,23 @@ describe('resolver manifest checks', () => {
     );
   });
 
-  it('refuses a missing manifest or bundle, naming the path', () => {
+  it('refuses a missing manifest, handler or bundle, naming the path and how to build it', () => {
     // Prepare
-    const missingBundle = manifestWith('missing-bundle', () => undefined);
-    rmSync(path.join(missingBundle, 'Query.schedule.js'));
+    const missingManifest = fixtureAssets((dir) =>
+      rmSync(path.join(dir, 'resolvers/manifest.json')),
+    );
+    const missingHandler = fixtureAssets((dir) =>
+      rmSync(path.join(dir, 'functions/feeder/index.mjs')),
+    );
+    const missingBundle = manifestWith(() => undefined);
+    rmSync(path.join(missingBundle, 'resolvers/Query.schedule.js'));
     // Act / Assess
-    expect(() => synthStack({ resolverManifestDir: path.join(scratch, 'none') })).toThrow(
-      'npm run build:resolvers',
+    expect(() => synthStack({ assetsDir: missingManifest })).toThrow(
+      /npm run build:assets.*Received: .*resolvers\/manifest\.json is missing/,
     );
-    expect(() => synthStack({ resolverManifestDir: missingBundle })).toThrow(
-      'Received: Query.schedule.js',
+    expect(() => synthStack({ assetsDir: missingHandler })).toThrow(
+      /Received: .*functions\/feeder\/index\.mjs is missing/,
     );
+    expect(() => synthStack({ assetsDir: missingBundle })).toThrow('Received: Query.schedule.js');
   });
 });

@@ -1,47 +1,61 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { SchedulerStack } from '../../infra/scheduler-stack.js';
-import type { HandlerSources, SchedulerStackProps } from '../../infra/scheduler-stack-props.js';
+import { SchedulerStack, type SchedulerStackProps } from '../../infra/scheduler-stack.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/assets', import.meta.url));
+const SCHEMA_FILE = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
-/** The small resolver manifest and bundles the template tests deploy. */
-export const FIXTURE_MANIFEST_DIR = path.join(FIXTURES, 'resolvers');
+const scratch: string[] = [];
+process.once('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /**
- * Stand-in handlers in a tiny project of their own: with bundling skipped, CDK fingerprints the
- * whole project root, which for the repository (node_modules included) takes many seconds.
+ * A fresh assets folder in the construct's layout: the small fixture resolver manifest and
+ * bundles, stand-in handlers, and the repository's schema.graphql (copied, so it is never stale).
+ * `edit` may change the copy before it is used.
  */
-export const FIXTURE_HANDLERS: HandlerSources = {
-  projectRoot: path.join(FIXTURES, 'functions'),
-  trigger: path.join(FIXTURES, 'functions/trigger/handler.ts'),
-  feeder: path.join(FIXTURES, 'functions/feeder/handler.ts'),
-  dispatcher: path.join(FIXTURES, 'functions/dispatcher/handler.ts'),
-};
+export function fixtureAssets(edit?: (dir: string) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'infra-assets-'));
+  scratch.push(dir);
+  cpSync(FIXTURES, dir, { recursive: true });
+  cpSync(SCHEMA_FILE, path.join(dir, 'schema.graphql'));
+  edit?.(dir);
+  return dir;
+}
+
+let shared: string | undefined;
+
+/** One fixture assets folder shared by the stacks of a test file that do not change it. */
+export function sharedFixtureAssets(): string {
+  shared ??= fixtureAssets();
+  return shared;
+}
 
 /** The region and account every test stack is synthesized for. */
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
 /**
- * Synthesizes one stack without running esbuild, with fixture resolvers and handlers unless
- * `props` name others. The template tests check structure; test/infra/synth.test.ts bundles.
+ * A test app: CDK's CloudFormation schema validation costs seconds per process, so it is off
+ * here; test/infra/synth.test.ts keeps it on.
+ */
+export function testApp(): App {
+  return new App({ builtinCloudFormationValidation: false });
+}
+
+/**
+ * Synthesizes the repository's stack with fixture assets unless `props` name others. The
+ * template tests check structure; test/infra/synth.test.ts deploys the real build.
  */
 export function synthStack(props: SchedulerStackProps = {}): {
   stack: SchedulerStack;
   template: Template;
 } {
-  const app = new App({
-    // An empty bundling-stacks list makes NodejsFunction skip esbuild and hash the sources only.
-    context: { 'aws:cdk:bundling-stacks': [] },
-    // CDK's schema validation costs seconds per process; test/infra/synth.test.ts keeps it on.
-    builtinCloudFormationValidation: false,
-  });
-  const stack = new SchedulerStack(app, 'Test', {
+  const stack = new SchedulerStack(testApp(), 'Test', {
     env: TEST_ENV,
-    resolverManifestDir: FIXTURE_MANIFEST_DIR,
-    handlers: FIXTURE_HANDLERS,
+    assetsDir: sharedFixtureAssets(),
     ...props,
   });
   return { stack, template: Template.fromStack(stack) };

@@ -8,9 +8,9 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchedulerStack } from '../../infra/scheduler-stack.js';
-import { buildResolvers } from '../../scripts/build-resolvers.js';
+import { buildAssets } from '../../scripts/build-assets.js';
 import type { ResolverManifest } from '../../src/resolver-manifest.js';
-import { FIXTURE_HANDLERS, TEST_ENV } from './synth-stack.js';
+import { sharedFixtureAssets, TEST_ENV } from './synth-stack.js';
 
 interface ValidationReport {
   readonly pluginReports: {
@@ -22,23 +22,18 @@ interface ValidationReport {
 
 /** Options of {@link synthChecked}. */
 interface CheckedOptions {
-  /** Stand-in handlers, not bundled, where the test is about something else. */
+  /** Fixture resolvers and stand-in handlers, where the test is about something else. */
   readonly standIns?: boolean;
   readonly extend?: (stack: SchedulerStack) => void;
 }
 
-/** Synthesizes the production configuration (real handlers, bundled) under cdk-nag. */
-function synthChecked(outdir: string, manifestDir: string, options: CheckedOptions = {}) {
-  const app = new App({
-    outdir,
-    ...(options.standIns === true
-      ? { context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }
-      : {}),
-  });
+/** Synthesizes the production configuration (the real asset build) under cdk-nag. */
+function synthChecked(outdir: string, assetsDir: string, options: CheckedOptions = {}) {
+  const standIns = options.standIns === true;
+  const app = new App({ outdir, ...(standIns ? { builtinCloudFormationValidation: false } : {}) });
   const stack = new SchedulerStack(app, 'Production', {
     env: TEST_ENV,
-    resolverManifestDir: manifestDir,
-    ...(options.standIns === true ? { handlers: FIXTURE_HANDLERS } : {}),
+    assetsDir: standIns ? sharedFixtureAssets() : assetsDir,
   });
   const { extend } = options;
   extend?.(stack);
@@ -58,15 +53,18 @@ const HANDLER_ENV = {
 };
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'infra-synth-'));
-const manifestDir = path.join(scratch, 'resolvers');
+const assetsDir = path.join(scratch, 'assets');
 let manifest: ResolverManifest;
 let stack: SchedulerStack;
 let report: ValidationReport;
 
 beforeAll(async () => {
-  // Prepare: the real resolver bundles, then the stack with the real handlers, bundled by esbuild.
-  manifest = await buildResolvers(manifestDir);
-  const checked = synthChecked(path.join(scratch, 'out'), manifestDir);
+  // Prepare: the real assets (resolver and handler bundles), as the package ships them.
+  await buildAssets(assetsDir);
+  manifest = JSON.parse(
+    readFileSync(path.join(assetsDir, 'resolvers/manifest.json'), 'utf8'),
+  ) as ResolverManifest;
+  const checked = synthChecked(path.join(scratch, 'out'), assetsDir);
   // Act
   checked.synth();
   stack = checked.stack;
@@ -75,7 +73,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe('the production synth (real resolvers and handlers, bundled offline)', () => {
+describe('the production synth (the real asset build, offline)', () => {
   it('passes the cdk-nag AWS Solutions pack with no violation left', () => {
     // Assess
     const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
@@ -92,7 +90,7 @@ describe('the production synth (real resolvers and handlers, bundled offline)', 
     }
   });
 
-  it('bundles each handler into an ES module that loads and exports handler', () => {
+  it('deploys each prebuilt handler as an ES module that loads and exports handler', () => {
     // Act
     const functions = Object.values(
       Template.fromStack(stack).findResources('AWS::Lambda::Function'),
@@ -138,7 +136,7 @@ describe('the production synth (real resolvers and handlers, bundled offline)', 
 
   it('fails the synth when a finding is neither fixed nor accepted', () => {
     // Prepare: a queue without encryption settings, SSL enforcement or a dead-letter queue.
-    const checked = synthChecked(path.join(scratch, 'bad'), manifestDir, {
+    const checked = synthChecked(path.join(scratch, 'bad'), assetsDir, {
       standIns: true,
       extend: (s) => new Queue(s, 'Unchecked'),
     });

@@ -1,20 +1,12 @@
-import type { StackProps } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 
-/** Where the three Lambda handlers come from; each entry file exports `handler`. */
-export interface HandlerSources {
-  /** Folder holding package-lock.json; the bundles are built from it and entries lie under it. */
-  readonly projectRoot: string;
-  readonly trigger: string;
-  readonly feeder: string;
-  readonly dispatcher: string;
-}
-
-/** Properties of {@link SchedulerStack}; every one is optional. */
-export interface SchedulerStackProps extends StackProps {
+/** Properties of {@link PreciseScheduler}; every one is optional. */
+export interface PreciseSchedulerProps {
   /**
    * Prefix of the physical names (table, queues, functions, API, user pool, alarms); letters,
    * digits and hyphens, starting with a letter, at most 32 characters.
@@ -57,11 +49,23 @@ export interface SchedulerStackProps extends StackProps {
   readonly maxReceiveCount?: number;
   /** Days messages stay in the queues and dead-letter queues (1 to 14). @default 14 */
   readonly messageRetentionDays?: number;
-  /** Refuse deletion of the table; when on, the table is also retained on stack deletion. @default true */
+  /** Refuse deletion of the table (DynamoDB deletion protection). @default true */
   readonly deletionProtection?: boolean;
+  /**
+   * What happens to the table and the created user pool when they leave the stack (or the stack
+   * is deleted). DESTROY needs `deletionProtection: false`: DynamoDB would refuse the deletion.
+   * @default RemovalPolicy.RETAIN while deletionProtection is on, else RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
   /** Customer managed key for the table and the queues. @default AWS managed (DynamoDB) and SQS managed (SQS) keys */
   readonly encryptionKey?: IKey;
-  /** Id of an existing Cognito user pool to authenticate users with. @default a new user pool */
+  /**
+   * An existing Cognito user pool to authenticate users with (the API's default auth mode; IAM is
+   * always on as an extra mode, for the dispatcher). At most one of userPool and userPoolId.
+   * @default a new user pool
+   */
+  readonly userPool?: IUserPool;
+  /** Id of an existing Cognito user pool, as `cdk deploy -c userPoolId=...` passes it. @default a new user pool */
   readonly userPoolId?: string;
   /** Adds an API key valid for this many days (1 to 365) as an extra auth mode. @default no API key */
   readonly apiKeyExpiresInDays?: number;
@@ -84,8 +88,14 @@ export interface SchedulerStackProps extends StackProps {
   readonly oldestMessageAgeAlarmSeconds?: number;
   /** Topic notified when an alarm fires or clears. @default alarms without actions */
   readonly alarmTopic?: ITopic;
-  /** Folder holding the resolver manifest.json and bundles. @default `.build/resolvers` under the repository */
-  readonly resolverManifestDir?: string;
-  /** The Lambda handlers. @default functions/<name>/handler.ts of this repository */
-  readonly handlers?: HandlerSources;
+  /**
+   * Name of the AppSync API. @default `<namePrefix>-api` with a prefix, else a name unique to
+   * this construct's path in the app
+   */
+  readonly apiName?: string;
+  /**
+   * Folder of prebuilt assets (schema, resolver bundles and manifest, handler bundles) in the
+   * layout of `buildAssets` (infra/assets.ts). @default the assets shipped beside this module
+   */
+  readonly assetsDir?: string;
 }
