@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the package works without a build step.
-import { register } from 'tsx/esm/api';
+// The installed package runs its compiled JavaScript (dist/). In a clone, where the TypeScript
+// sources sit beside this file, it runs them through tsx (a dev dependency), so no build is needed.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+let runCli;
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import(sources.href));
+} else {
+  ({ runCli } = await import('../dist/src/cli/main.js'));
+}
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 const print = (stream) => ({ line: (text) => stream.write(`${text}\n`) });

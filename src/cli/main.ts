@@ -18,6 +18,9 @@ const HELP = `precise-scheduler: schedule payloads for delivery at an exact time
 Usage: precise-scheduler <command> [options]
 
 Commands:
+  dev [--port <n>] [--data-dir <dir>] [--memory] ...
+                               run the scheduler locally (GraphQL endpoint, console, queues);
+                               dev --help lists its options
   schedule --at <ISO time> | --in <duration> --payload <JSON | @file> [--client-token <t>]
   cancel <id>                  cancel a pending schedule
   get <id>                     show one schedule
@@ -65,6 +68,12 @@ export async function runCli(
   signal?: AbortSignal,
 ): Promise<number> {
   try {
+    if (argv[0] === 'dev') {
+      // Loaded on demand: the client commands need none of the local stack.
+      const { runLocalCommand } = await import('../local/main.js');
+      await runLocalCommand(argv.slice(1), env);
+      return 0;
+    }
     const { values, positionals } = parseArgs({
       args: [...argv],
       options: OPTIONS,

@@ -2,10 +2,33 @@ import { parseArgs } from 'node:util';
 import { RESOLVER_BUILD_DIR } from '../resolver-manifest.js';
 import { DEFAULT_DATA_DIR, type LocalStackOptions } from './options.js';
 
-/** `npm start -- --help`. */
-export const HELP_TEXT = `Usage: npm start -- [options]          the whole scheduler in one process
-       npm run token -- <username> [--expires-in <s>] [--data-dir <dir>]
-                                             print a dev JWT for a local user
+/** How the user starts the local stack and mints a token: in a clone, or from the package. */
+export interface LocalCommandNames {
+  /** e.g. `npm start --` or `npx precise-scheduler dev`. */
+  readonly start: string;
+  /** e.g. `npm run token --` or `npx precise-scheduler token`. */
+  readonly token: string;
+}
+
+/** The names in a clone of the repository. */
+export const REPOSITORY_COMMANDS: LocalCommandNames = {
+  start: 'npm start --',
+  token: 'npm run token --',
+};
+
+/** The names of the installed package's command. */
+export const PACKAGE_COMMANDS: LocalCommandNames = {
+  start: 'npx precise-scheduler dev',
+  token: 'npx precise-scheduler token',
+};
+
+/** The `--help` text, naming the commands as the user typed them. */
+export function helpText(names: LocalCommandNames = REPOSITORY_COMMANDS): string {
+  const usage = 'Usage: ';
+  const indent = ' '.repeat(usage.length);
+  return `${usage}${`${names.start} [options]`.padEnd(38)} the whole scheduler in one process
+${indent}${names.token} <username> [--expires-in <s>] [--data-dir <dir>]
+${indent}${''.padEnd(38)} print a dev JWT for a local user
 
 Options (environment variable in brackets):
   --port <n>              GraphQL endpoint and console port; 0 picks a free one [PORT] (4000)
@@ -15,7 +38,8 @@ Options (environment variable in brackets):
   --feeder-interval <s>   seconds between feeder passes [FEEDER_INTERVAL_SECONDS] (60)
   --pollers <n>           concurrent dispatcher pollers, 1 to 48 [DISPATCHER_POLLERS] (32)
   --api-key <key>         use this dev API key instead of the generated one [SCHEDULER_API_KEY]
-  --resolvers-dir <dir>   where to build the resolver bundles (.build/resolvers)
+  --resolvers-dir <dir>   in a clone, where to build the resolver bundles (${RESOLVER_BUILD_DIR});
+                          the installed package runs the bundles it ships
   --quiet                 no log lines, only the ready banner
   -h, --help              this text
 
@@ -24,6 +48,10 @@ BUCKET_WIDTH_SECONDS, FAST_PATH_HORIZON_SECONDS, MAX_HORIZON_SECONDS, PAST_TOLER
 MAX_PAYLOAD_BYTES, FINISHED_RETENTION_DAYS, LOOKAHEAD_SECONDS, STRANDED_GRACE_SECONDS, MAX_HOLD_MS, ...
 (see docs/local.md). Each is checked at start-up.
 `;
+}
+
+/** `npm start -- --help`. */
+export const HELP_TEXT = helpText(REPOSITORY_COMMANDS);
 
 /** What the command line asks for. */
 export type CliCommand =
@@ -31,8 +59,8 @@ export type CliCommand =
   | {
       readonly kind: 'start';
       readonly options: LocalStackOptions;
-      /** Where `npm start` builds the resolver bundles. */
-      readonly resolversDir: string;
+      /** Where a clone builds the resolver bundles; undefined: the default for where it runs. */
+      readonly resolversDir: string | undefined;
     }
   | {
       readonly kind: 'token';
@@ -75,7 +103,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): CliCommand 
   const dataDir = values['data-dir'] ?? env['SCHEDULER_DATA_DIR'] ?? DEFAULT_DATA_DIR;
   if (positionals[0] === 'token') {
     const username = positionals[1];
-    if (username === undefined) throw new Error('token needs a username: npm run token -- alice');
+    if (username === undefined) throw new Error('token needs a username, e.g. token alice');
     const expiresInSeconds = integer('--expires-in', values['expires-in']);
     return { kind: 'token', username, dataDir, expiresInSeconds };
   }
@@ -95,5 +123,5 @@ export function parseCommandLine(argv: readonly string[], env: Env): CliCommand 
       ? { apiKey: values['api-key'] ?? env['SCHEDULER_API_KEY'] }
       : {}),
   };
-  return { kind: 'start', options, resolversDir: values['resolvers-dir'] ?? RESOLVER_BUILD_DIR };
+  return { kind: 'start', options, resolversDir: values['resolvers-dir'] };
 }
