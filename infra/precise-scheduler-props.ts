@@ -54,7 +54,8 @@ export interface PreciseSchedulerProps {
   /**
    * What happens to the table and the created user pool when they leave the stack (or the stack
    * is deleted). DESTROY needs `deletionProtection: false`: DynamoDB would refuse the deletion.
-   * @default RemovalPolicy.RETAIN while deletionProtection is on, else RemovalPolicy.DESTROY
+   * @default the table: RemovalPolicy.RETAIN while deletionProtection is on, else
+   * RemovalPolicy.DESTROY; the user pool: RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
   /** Customer managed key for the table and the queues. @default AWS managed (DynamoDB) and SQS managed (SQS) keys */

@@ -75,7 +75,7 @@ export class PreciseScheduler extends Construct {
   constructor(scope: Construct, id: string, props: PreciseSchedulerProps = {}) {
     super(scope, id);
     const config = resolveSchedulerConfig(props);
-    const removalPolicy = resolveRemovalPolicy(props);
+    const removalPolicies = resolveRemovalPolicies(props);
     checkUserPoolProps(props);
     const assets = checkedAssetPaths(props.assetsDir ?? locateAssetsDir());
     const loaded = loadCheckedManifest(assets);
@@ -84,7 +84,7 @@ export class PreciseScheduler extends Construct {
     const table = new ScheduleTable(this, 'Schedules', {
       tableName: physicalName(config, 'schedules'),
       deletionProtection: props.deletionProtection ?? true,
-      removalPolicy,
+      removalPolicy: removalPolicies.table,
       encryptionKey: props.encryptionKey,
     });
     const queues = new SchedulerQueues(this, 'Queues', {
@@ -101,7 +101,7 @@ export class PreciseScheduler extends Construct {
       userPool: props.userPool,
       userPoolId: props.userPoolId,
       userPoolName: physicalName(config, 'users'),
-      userPoolRemovalPolicy: removalPolicy,
+      userPoolRemovalPolicy: removalPolicies.userPool,
       apiKeyExpiresInDays: config.apiKeyExpiresInDays,
       fieldLogLevel: props.fieldLogLevel ?? FieldLogLevel.ERROR,
       verboseLogs: props.verboseApiLogs ?? false,
@@ -164,22 +164,23 @@ export class PreciseScheduler extends Construct {
   }
 }
 
-/** Table and user pool removal: RETAIN unless asked otherwise; DESTROY only without protection. */
-function resolveRemovalPolicy(props: PreciseSchedulerProps): RemovalPolicy {
+/** What happens to the table and the created user pool on removal; see the prop's defaults. */
+function resolveRemovalPolicies(props: PreciseSchedulerProps) {
   const protectedTable = props.deletionProtection ?? true;
-  const policy =
+  const table =
     props.removalPolicy ?? (protectedTable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
-  if (policy === RemovalPolicy.SNAPSHOT) {
+  if (table === RemovalPolicy.SNAPSHOT) {
     throw new Error(
-      `PreciseScheduler: removalPolicy must be RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; DynamoDB tables and user pools take no snapshot. Received: ${policy}`,
+      `PreciseScheduler: removalPolicy must be RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; DynamoDB tables and user pools take no snapshot. Received: ${table}`,
     );
   }
-  if (policy === RemovalPolicy.DESTROY && protectedTable) {
+  if (table === RemovalPolicy.DESTROY && protectedTable) {
     throw new Error(
-      `PreciseScheduler: removalPolicy DESTROY needs deletionProtection: false, or DynamoDB refuses to delete the table. Received: removalPolicy ${policy} with deletionProtection true`,
+      `PreciseScheduler: removalPolicy DESTROY needs deletionProtection: false, or DynamoDB refuses to delete the table. Received: removalPolicy ${table} with deletionProtection true`,
     );
   }
-  return policy;
+  // Users are kept unless asked otherwise, even where the table goes.
+  return { table, userPool: props.removalPolicy ?? RemovalPolicy.RETAIN };
 }
 
 /** The user pool comes from one place. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -115,6 +115,24 @@ describe('cdk-nag on a user stack holding only the construct', () => {
     expect(one?.violations).toEqual([]);
     expect(one?.conclusion).toBe('success');
     expect(two?.violations).toEqual([]);
+  });
+});
+
+describe('removal', () => {
+  const deletionPolicies = (props: PreciseSchedulerProps) => {
+    const stack = userStack(testApp(), (s) => scheduler(s, 'Scheduler', props));
+    const resources = Object.values(resourcesOf(Template.fromStack(stack)));
+    const policyOf = (type: string) => resources.find((r) => r.Type === type)?.DeletionPolicy;
+    return [policyOf('AWS::DynamoDB::Table'), policyOf('AWS::Cognito::UserPool')];
+  };
+
+  it('keeps the table while it is protected, and the users unless told otherwise', () => {
+    // Act / Assess
+    expect(deletionPolicies({})).toEqual(['Retain', 'Retain']);
+    expect(deletionPolicies({ deletionProtection: false })).toEqual(['Delete', 'Retain']);
+    expect(
+      deletionPolicies({ deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY }),
+    ).toEqual(['Delete', 'Delete']);
   });
 });
 
