@@ -70,8 +70,11 @@ export async function runCli(
   try {
     if (argv[0] === 'dev') {
       // Loaded on demand: the client commands need none of the local stack.
-      const { runLocalCommand } = await import('../local/main.js');
-      await runLocalCommand(argv.slice(1), env);
+      const [{ runLocalCommand }, { PACKAGE_COMMANDS }] = await Promise.all([
+        import('../local/main.js'),
+        import('../local/cli.js'),
+      ]);
+      await runLocalCommand(argv.slice(1), env, PACKAGE_COMMANDS);
       return 0;
     }
     const { values, positionals } = parseArgs({
@@ -156,6 +159,6 @@ function reportFailure(error: unknown, errors: Output): number {
     errors.line(`error: ${error.errorType}: ${error.message}`);
     return 1;
   }
-  errors.line(`error: ${String(error)}`);
+  errors.line(`error: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_DATA_DIR, type LocalStackOptions } from './options.js';
 export interface LocalCommandNames {
   /** e.g. `npm start --` or `npx precise-scheduler dev`. */
   readonly start: string;
-  /** e.g. `npm run token --` or `npx precise-scheduler token`. */
+  /** e.g. `npm run token --` or `npx precise-scheduler dev token`. */
   readonly token: string;
 }
 
@@ -19,16 +19,16 @@ export const REPOSITORY_COMMANDS: LocalCommandNames = {
 /** The names of the installed package's command. */
 export const PACKAGE_COMMANDS: LocalCommandNames = {
   start: 'npx precise-scheduler dev',
-  token: 'npx precise-scheduler token',
+  token: 'npx precise-scheduler dev token',
 };
 
 /** The `--help` text, naming the commands as the user typed them. */
 export function helpText(names: LocalCommandNames = REPOSITORY_COMMANDS): string {
   const usage = 'Usage: ';
   const indent = ' '.repeat(usage.length);
-  return `${usage}${`${names.start} [options]`.padEnd(38)} the whole scheduler in one process
+  return `${usage}${`${names.start} [options]`.padEnd(30)}  the whole scheduler in one process
 ${indent}${names.token} <username> [--expires-in <s>] [--data-dir <dir>]
-${indent}${''.padEnd(38)} print a dev JWT for a local user
+${indent}${''.padEnd(32)}print a dev JWT for a local user
 
 Options (environment variable in brackets):
   --port <n>              GraphQL endpoint and console port; 0 picks a free one [PORT] (4000)
