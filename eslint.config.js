@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/',
       'cdk.out/',
       'dist/',
+      'packages/*/dist/',
       '.build/',
       'src/generated/',
       'bench/results/',
