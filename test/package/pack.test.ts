@@ -5,6 +5,7 @@
  * mocks: real npm, real CDK synthesis, the real local stack over HTTP and WebSocket.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import {
   copyFile,
   lstat,
@@ -143,6 +144,7 @@ describe('the packed package, installed in a project outside the repository', ()
         'dist/src/client/index.js',
         'dist/src/client/index.d.ts',
         'dist/src/client/index.js.map',
+        'dist/src/local/index.d.ts',
         'dist/assets/schema.graphql',
         'dist/assets/resolvers/manifest.json',
         'dist/assets/functions/dispatcher/index.mjs',
@@ -153,21 +155,36 @@ describe('the packed package, installed in a project outside the repository', ()
     );
   });
 
-  it('installs as copies that lead nowhere back into the repository', async () => {
-    // Act
+  it('installs as copies that lead nowhere back into the repository, with every entry point', async () => {
+    // Prepare
     const installed = path.join(project, 'node_modules', 'precise-scheduler');
-    const resolved = await run(
-      process.execPath,
-      ['-e', "console.log(import.meta.resolve('precise-scheduler/client'))", '--input-type=module'],
-      project,
-    );
+    const probe = `
+      const entries = {};
+      for (const name of ['precise-scheduler', 'precise-scheduler/client', 'precise-scheduler/local']) {
+        entries[name] = { url: import.meta.resolve(name), exports: Object.keys(await import(name)).sort() };
+      }
+      entries.schema = import.meta.resolve('precise-scheduler/schema.graphql');
+      console.log(JSON.stringify(entries));`;
+
+    // Act
+    const resolved = await run(process.execPath, ['--input-type=module', '-e', probe], project);
 
     // Assess
+    const entries = JSON.parse(resolved.stdout) as Record<
+      string,
+      { url: string; exports: string[] }
+    > & { schema: string };
     expect((await lstat(installed)).isSymbolicLink()).toBe(false);
-    expect(resolved.stdout.trim()).toBe(
+    expect(resolved.stdout).not.toContain(REPO);
+    expect(entries['precise-scheduler/client']?.url).toBe(
       `file://${path.join(installed, 'dist/src/client/index.js')}`,
     );
-    expect(resolved.stdout).not.toContain(REPO);
+    expect(entries['precise-scheduler']?.exports).toContain('PreciseScheduler');
+    expect(entries['precise-scheduler/client']?.exports).toContain('createSchedulerClient');
+    expect(entries['precise-scheduler/local']?.exports).toContain('startLocalStack');
+    expect(entries.schema).toBe(`file://${path.join(installed, 'dist/assets/schema.graphql')}`);
+    // The installed command runs compiled JavaScript: the TypeScript runner is not even there.
+    expect(existsSync(path.join(project, 'node_modules', 'tsx'))).toBe(false);
   });
 
   it('synthesizes a user CDK app with PreciseScheduler, clean under cdk-nag', async () => {
