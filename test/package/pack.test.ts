@@ -229,8 +229,11 @@ describe('the packed package, installed in a project outside the repository', ()
     timings['npx precise-scheduler dev: ready'] = Date.now() - started;
     const endpoint = /GraphQL\s+(\S+)/.exec(output.stdout)?.[1] ?? '';
     const apiKey = /API key\s+(\S+)/.exec(output.stdout)?.[1] ?? '';
+    const consoleUrl = /console\s+(\S+)/.exec(output.stdout)?.[1] ?? '';
 
     // Act
+    const page = await fetch(consoleUrl);
+    const pageText = await page.text();
     const driven = await timed('client: create, watch, fire, cancel', () =>
       run(process.execPath, ['drive-client.mjs', endpoint, apiKey], project),
     );
@@ -250,6 +253,9 @@ describe('the packed package, installed in a project outside the repository', ()
       cancelAfterFiring: 'AlreadyFiredError',
     });
     expect(output.stdout).toContain('npx precise-scheduler dev token alice');
+    // The console's static files ship beside the compiled code that serves them.
+    expect(page.status).toBe(200);
+    expect(pageText).toMatch(/^<!doctype html>/i);
     // The stack drains and exits 0; npx itself may end by the same Ctrl+C.
     expect(output.stderr).toContain('stopped cleanly');
     expect(['0', 'SIGINT']).toContain(exit);
