@@ -258,7 +258,9 @@ async function startStack(ctx: StartContext, raw: LocalStackOptions): Promise<Lo
   const { tls, port, base } = await startApi(ctx, product, auth);
   const graphqlUrl = `${base}/graphql`;
   const fired: FiredSample[] = [];
-  const target = { graphqlUrl, sqsEndpoint, delayQueueUrl: queues.delayQueueUrl };
+  // The dispatcher publishes like any IAM caller, over HTTP; a test may put faults in its way.
+  const publishUrl = `${await interpose('appsync', base)}/graphql`;
+  const target = { graphqlUrl: publishUrl, sqsEndpoint, delayQueueUrl: queues.delayQueueUrl };
   const feeder = startFiring(ctx, product, target, fired);
   return {
     graphqlUrl,
