@@ -133,8 +133,9 @@ export function costPerMillion(units: UnitsPerSchedule): CostPerMillion {
 
 /**
  * Shards per time bucket needed so that `peakPerSecond` schedules due in one second stay under
- * DynamoDB's 1,000 write units per partition: each firing claims its item with one write.
+ * DynamoDB's 1,000 write units per partition: each firing writes its item twice, the claim
+ * (FIRING) and the recorded delivery (FIRED).
  */
-export function shardsForPeak(peakPerSecond: number, writeUnitsPerClaim = 1): number {
-  return Math.max(1, Math.ceil((peakPerSecond * writeUnitsPerClaim) / 1000));
+export function shardsForPeak(peakPerSecond: number, writeUnitsPerFiring = 2): number {
+  return Math.max(1, Math.ceil((peakPerSecond * writeUnitsPerFiring) / 1000));
 }

@@ -34,10 +34,15 @@ export interface LocalStackOptions {
   /** Silence the start-up and activity log lines. @default false */
   readonly quiet?: boolean;
   /**
-   * Routes the product's DynamoDB and SQS traffic through the endpoint this returns for each
-   * service (e.g. a fault-injection proxy in front of it). @default direct to dynalite/fauxqs
+   * Routes the product's DynamoDB and SQS traffic, and the dispatcher's publish calls to the
+   * AppSync endpoint, through the endpoint this returns for each service (e.g. a fault-injection
+   * proxy in front of it; `endpoint` is a base URL such as `http://127.0.0.1:4000`).
+   * @default direct to dynalite, fauxqs and the endpoint
    */
-  readonly interpose?: (service: 'dynamodb' | 'sqs', endpoint: string) => Promise<string>;
+  readonly interpose?: (
+    service: 'dynamodb' | 'sqs' | 'appsync',
+    endpoint: string,
+  ) => Promise<string>;
 }
 
 /** Options with every default filled in. */

@@ -99,20 +99,55 @@ export async function startLocalDynamo(
 const FAUXQS_SCRIPT = `
 async function start(options) {
   const { startFauxqs } = await import(options.moduleUrl);
-  const server = await startFauxqs({ port: options.port, logger: false });
+  const journal = options.journal;
+  const server = await startFauxqs({ port: options.port, logger: false, messageSpies: journal !== undefined });
+  let fd;
+  if (journal !== undefined) {
+    // fauxqs reports every message put on a queue, deleted by a consumer or moved to a DLQ to its
+    // spy; each report on a journaled queue becomes one line, written before the call answers.
+    const fs = require('node:fs');
+    fd = fs.openSync(journal.path, 'w');
+    const watched = new Set(journal.queues);
+    const ops = { published: 'put', consumed: 'delete', dlq: 'delete' };
+    server.spy.addMessage = (event) => {
+      const op = ops[event.status];
+      if (event.service !== 'sqs' || !watched.has(event.queueName) || op === undefined) return;
+      const line = { op, queue: event.queueName, id: event.messageId };
+      if (op === 'put') line.body = event.body;
+      fs.writeSync(fd, JSON.stringify(line) + '\\n');
+    };
+  }
   return {
     port: server.port,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      if (fd !== undefined) require('node:fs').closeSync(fd);
+    },
     inspectQueue: (name) => server.inspectQueue(name)?.messages,
   };
 }
 `;
 
-/** Starts fauxqs on `port` (0 picks a free one), in its own thread; queues live in memory only. */
-export async function startLocalSqs(options: { port?: number } = {}): Promise<LocalSqs> {
+/** Where fauxqs journals the messages of some queues, so a restart can put them back. */
+export interface SqsJournalOptions {
+  /** The file it writes (truncated at start). */
+  readonly path: string;
+  /** Names of the queues whose messages it journals. */
+  readonly queues: readonly string[];
+}
+
+/**
+ * Starts fauxqs on `port` (0 picks a free one), in its own thread; queues live in memory. With
+ * `journal`, every message put on, deleted from or dead-lettered out of the named queues is also
+ * appended to a file (see sqs-journal.ts).
+ */
+export async function startLocalSqs(
+  options: { port?: number; journal?: SqsJournalOptions } = {},
+): Promise<LocalSqs> {
   const thread = await startServiceThread(`fauxqs on port ${options.port ?? 0}`, FAUXQS_SCRIPT, {
     moduleUrl: import.meta.resolve('fauxqs'),
     port: options.port ?? 0,
+    journal: options.journal,
   });
   return {
     endpoint: `http://127.0.0.1:${thread.port}`,

@@ -25,9 +25,12 @@ import {
 import {
   DEFAULT_RESOURCE_NAMES,
   createLocalResources,
+  deadLetterQueueName,
   startLocalDynamo,
   startLocalSqs,
+  type LocalQueues,
 } from './services.js';
+import { adoptJournal, putBack, readSqsJournal } from './sqs-journal.js';
 
 export type { LocalStackOptions } from './options.js';
 
@@ -95,12 +98,61 @@ async function startStorage(options: ResolvedOptions, log: StackLog, started: St
   const dynamo = await startLocalDynamo(dynamoDir === undefined ? {} : { dataDir: dynamoDir });
   started.push({ name: 'dynalite', stop: dynamo.stop });
   log.info(`dynalite (DynamoDB) at ${dynamo.endpoint}, ${dynamoDir ?? 'in memory'}`);
-  const sqs = await startLocalSqs();
+  const journalPath =
+    options.dataDir === undefined ? undefined : join(options.dataDir, SQS_JOURNAL_FILE);
+  const survivors = journalPath === undefined ? new Map() : await readSqsJournal(journalPath);
+  const sqs = await startLocalSqs(
+    journalPath === undefined
+      ? {}
+      : { journal: { path: `${journalPath}.next`, queues: JOURNALED_QUEUES } },
+  );
   started.push({ name: 'fauxqs', stop: sqs.stop });
-  log.info(`fauxqs (SQS) at ${sqs.endpoint}, in memory`);
+  log.info(`fauxqs (SQS) at ${sqs.endpoint}, ${journalPath ?? 'in memory'}`);
   const queues = await createLocalResources(dynamo, sqs, DEFAULT_RESOURCE_NAMES, options);
+  if (journalPath !== undefined) {
+    const putBackCount = await restoreQueues(sqs.endpoint, queues, survivors);
+    await adoptJournal(`${journalPath}.next`, journalPath);
+    if (putBackCount > 0)
+      log.info(`${putBackCount} messages put back on the output queue and DLQs`);
+  }
   log.info(`table "${DEFAULT_RESOURCE_NAMES.table}" and queues ready`);
   return { dynamo, sqs, queues };
+}
+
+/** The journal of the queues the table cannot rebuild, in the data directory. */
+const SQS_JOURNAL_FILE = 'sqs-journal.ndjson';
+
+/** The delay queue is rebuilt from the table at start-up; these are not. */
+const JOURNALED_QUEUES = [
+  DEFAULT_RESOURCE_NAMES.outputQueue,
+  deadLetterQueueName(DEFAULT_RESOURCE_NAMES.outputQueue),
+  deadLetterQueueName(DEFAULT_RESOURCE_NAMES.delayQueue),
+];
+
+/** Puts the journaled messages back on their new queues; returns how many. */
+async function restoreQueues(
+  endpoint: string,
+  queues: LocalQueues,
+  survivors: ReadonlyMap<string, readonly string[]>,
+): Promise<number> {
+  const urls = new Map([
+    [DEFAULT_RESOURCE_NAMES.outputQueue, queues.outputQueueUrl],
+    [deadLetterQueueName(DEFAULT_RESOURCE_NAMES.outputQueue), queues.outputDlqUrl],
+    [deadLetterQueueName(DEFAULT_RESOURCE_NAMES.delayQueue), queues.delayDlqUrl],
+  ]);
+  const client = createSqsClient({ sqsEndpoint: endpoint });
+  let count = 0;
+  try {
+    for (const [name, bodies] of survivors) {
+      const url = urls.get(name);
+      if (url === undefined || bodies.length === 0) continue;
+      await putBack(client, url, bodies);
+      count += bodies.length;
+    }
+  } finally {
+    client.destroy();
+  }
+  return count;
 }
 
 interface StartContext {
@@ -209,7 +261,9 @@ async function startStack(ctx: StartContext, raw: LocalStackOptions): Promise<Lo
   const { tls, port, base } = await startApi(ctx, product, auth);
   const graphqlUrl = `${base}/graphql`;
   const fired: FiredSample[] = [];
-  const target = { graphqlUrl, sqsEndpoint, delayQueueUrl: queues.delayQueueUrl };
+  // The dispatcher publishes like any IAM caller, over HTTP; a test may put faults in its way.
+  const publishUrl = `${await interpose('appsync', base)}/graphql`;
+  const target = { graphqlUrl: publishUrl, sqsEndpoint, delayQueueUrl: queues.delayQueueUrl };
   const feeder = startFiring(ctx, product, target, fired);
   return {
     graphqlUrl,

@@ -91,13 +91,14 @@ describe('bench cost model', () => {
     expect(cost.total).toBeCloseTo(cost.appsync + cost.dynamodb + cost.sqs + cost.lambda, 2);
   });
 
-  it('needs one shard per 1,000 claims a second', () => {
+  it('needs one shard per 500 firings a second (claim and recorded delivery)', () => {
     expect([
       shardsForPeak(1),
-      shardsForPeak(1000),
-      shardsForPeak(1001),
+      shardsForPeak(500),
+      shardsForPeak(501),
       shardsForPeak(25_000),
-    ]).toEqual([1, 1, 2, 25]);
+      shardsForPeak(25_000, 1),
+    ]).toEqual([1, 1, 2, 50, 25]);
   });
 });
 

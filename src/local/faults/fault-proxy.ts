@@ -43,6 +43,11 @@ export interface FaultProxyOptions {
   readonly enabled?: boolean;
   /** Port to listen on; 0 picks a free one. @default 0 */
   readonly port?: number;
+  /**
+   * Forward the client's Host header unchanged, as a transparent proxy does: SigV4-signed
+   * callers (the AppSync publish) sign it. @default false: the target's host
+   */
+  readonly preserveHost?: boolean;
 }
 
 /** What kind of fault a request got. */
@@ -194,6 +199,7 @@ function forward(
   target: URL,
   agent: Agent,
   loseResponse: boolean,
+  preserveHost: boolean,
 ): void {
   const upstream = httpRequest(
     {
@@ -201,7 +207,7 @@ function forward(
       port: target.port,
       method: req.method,
       path: req.url,
-      headers: { ...req.headers, host: target.host },
+      headers: preserveHost ? req.headers : { ...req.headers, host: target.host },
       agent,
     },
     (upstreamRes) => {
@@ -224,6 +230,7 @@ async function handle(
   state: FaultState,
   target: URL,
   agent: Agent,
+  preserveHost: boolean,
 ): Promise<void> {
   const service = serviceOf(req.headers['x-amz-target'] as string | undefined);
   const decision = state.draw(service);
@@ -244,7 +251,7 @@ async function handle(
   const delayMs = state.delayFor();
   if (delayMs > 0) await sleep(delayMs);
   state.counts.forwarded += 1;
-  forward(req, res, target, agent, decision === 'dropResponse');
+  forward(req, res, target, agent, decision === 'dropResponse', preserveHost);
 }
 
 /**
@@ -257,7 +264,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const state = new FaultState(options);
   const server = createServer((req, res) => {
-    handle(req, res, state, target, agent).catch(() => req.socket.destroy());
+    handle(req, res, state, target, agent, options.preserveHost ?? false).catch(() =>
+      req.socket.destroy(),
+    );
   });
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
