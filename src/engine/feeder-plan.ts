@@ -79,8 +79,9 @@ export function sweepWindow(
 
 /**
  * A FIRING claim is dead-lettered once its channels failed `maxDeliveryAttempts` times; else it
- * is re-delivered when neither a claim nor a release happened for the stale period (its message
- * died with a process or a queue, or went to the DLQ), or at once in a recovery run.
+ * is re-delivered when no claim happened for the stale period (its message died with a process
+ * or a queue, or went to the DLQ) and the last hand-over is older than the stale period doubled
+ * per earlier hand-over, or at once in a recovery run.
  */
 function classifyClaim(ref: LiveScheduleRef, window: SweepWindow): LiveAction {
   if ((ref.deliveryFailures ?? 0) >= window.maxDeliveryAttempts) {
@@ -89,9 +90,14 @@ function classifyClaim(ref: LiveScheduleRef, window: SweepWindow): LiveAction {
   if (window.recovering) {
     return 'redeliver';
   }
-  const staleBefore = window.nowMs - window.claimStaleMs;
-  const claimStale = ref.claimedAt === undefined || Date.parse(ref.claimedAt) < staleBefore;
-  const releaseStale = ref.queuedAt === undefined || Date.parse(ref.queuedAt) < staleBefore;
+  const claimStale =
+    ref.claimedAt === undefined || Date.parse(ref.claimedAt) < window.nowMs - window.claimStaleMs;
+  // An overloaded dispatcher makes claims look stale; backing off keeps re-deliveries from
+  // adding to the very backlog that delays them.
+  const sends = Math.max(1, ref.sendCount ?? 1);
+  const waitMs = window.claimStaleMs * 2 ** Math.min(sends - 1, MAX_BACKOFF_DOUBLINGS);
+  const releaseStale =
+    ref.queuedAt === undefined || Date.parse(ref.queuedAt) < window.nowMs - waitMs;
   return claimStale && releaseStale ? 'redeliver' : 'wait';
 }
 

@@ -26,6 +26,47 @@ function record(log: ChannelLog, id: string) {
   log.counts.set(id, (log.counts.get(id) ?? 0) + 1);
 }
 
+/**
+ * Subscribes to `onScheduleFired` over graphql-ws with the stack's API key and calls `onId` for
+ * every event; resolves with the client (dispose it to stop) once the connection is acknowledged.
+ */
+export async function subscribeToFired(
+  stack: Pick<ChildEndpoints, 'graphqlUrl' | 'apiKey'>,
+  onId: (id: string) => void,
+): Promise<Client> {
+  const client = createClient({
+    url: stack.graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { 'x-api-key': stack.apiKey },
+    retryAttempts: 0,
+    lazy: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('subscription not acknowledged in 15 s')),
+      15_000,
+    );
+    client.subscribe(
+      { query: ON_FIRED },
+      {
+        next: (result) => {
+          const event = result.data?.['onScheduleFired'] as { id?: string } | undefined;
+          if (event?.id !== undefined) onId(event.id);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    // graphql-ws has no subscription ack: wait a moment after the connection ack. An event
+    // published before the subscription is registered still reaches the output queue.
+    client.on('connected', () => {
+      clearTimeout(timer);
+      setTimeout(resolve, 200);
+    });
+  });
+  return client;
+}
+
 /** A consumer of one stack at a time; attach it again to the stack that replaced a killed one. */
 export class DeliveryWatcher {
   readonly subscription: ChannelLog = { firstAt: new Map(), counts: new Map() };
@@ -38,37 +79,7 @@ export class DeliveryWatcher {
   /** Subscribes to `stack` (resolves once the subscription is acknowledged) and drains its queue. */
   async attach(stack: ChildEndpoints): Promise<void> {
     this.#attached = true;
-    const client = createClient({
-      url: stack.graphqlUrl.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { 'x-api-key': stack.apiKey },
-      retryAttempts: 0,
-      lazy: false,
-    });
-    this.#client = client;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('subscription not acknowledged in 15 s')),
-        15_000,
-      );
-      client.subscribe(
-        { query: ON_FIRED },
-        {
-          next: (result) => {
-            const event = result.data?.['onScheduleFired'] as { id?: string } | undefined;
-            if (event?.id !== undefined) record(this.subscription, event.id);
-          },
-          error: () => undefined,
-          complete: () => undefined,
-        },
-      );
-      // graphql-ws has no subscription ack: wait a moment after the connection ack. An event
-      // published before the subscription is registered still reaches the output queue.
-      client.on('connected', () => {
-        clearTimeout(timer);
-        setTimeout(resolve, 200);
-      });
-    });
+    this.#client = await subscribeToFired(stack, (id) => record(this.subscription, id));
     const sqs = createSqsClient({ sqsEndpoint: stack.sqsEndpoint });
     this.#sqs = sqs;
     this.#draining = [0, 1].map(() => this.#drain(sqs, stack.outputQueueUrl));

@@ -58,7 +58,6 @@ describe('the AppSync channel down for longer than SQS retries a message', () =>
           target: endpoint,
           rates: { serverError: 1 },
           enabled: false,
-          preserveHost: true,
         });
         return appsync.endpoint;
       },

@@ -4,6 +4,7 @@ import { createSqsClient } from '../../src/aws/clients.js';
 import { startFaultProxy, type FaultProxy } from '../../src/local/faults/fault-proxy.js';
 import { deadLetterQueueName } from '../../src/local/services.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { subscribeToFired } from '../helpers/reliability-delivery.js';
 import {
   createBurst,
   drainQueue,
@@ -11,6 +12,7 @@ import {
   percentile,
   postGraphql,
   scanTable,
+  waitFor,
 } from '../helpers/reliability-stack.js';
 
 const FULL = process.env['RELIABILITY_FULL'] === '1';
@@ -35,6 +37,9 @@ const RATES = {
 const DELIVERY_WINDOW_MS = 300_000;
 /** When some are missing after the window, how much longer to look, to tell late from lost. */
 const LATE_LOOK_MS = 180_000;
+
+/** The AppSync publish answers HTTP 500 for this long while schedules fire: a channel outage. */
+const APPSYNC_OUTAGE_MS = 20_000;
 
 /** Every n-th accepted schedule is cancelled before it is due. */
 const CANCEL_EVERY = 10;
@@ -105,9 +110,12 @@ async function describeMissing(stack: LocalStack, missing: readonly string[]) {
   };
 }
 
-describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => {
+describe(`${SCHEDULES} schedules under injected DynamoDB, SQS and AppSync faults`, () => {
   let stack: LocalStack;
   const proxies: FaultProxy[] = [];
+  let appsync: FaultProxy | undefined;
+  const subscribed = new Map<string, number>();
+  let subscription: { dispose(): void | Promise<void> } | undefined;
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -125,14 +133,19 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
         const proxy = await startFaultProxy({
           target,
           rates: RATES,
-          seed: service === 'sqs' ? 11 : 17,
+          seed: { sqs: 11, dynamodb: 17, appsync: 23 }[service],
         });
         proxies.push(proxy);
+        if (service === 'appsync') appsync = proxy;
         return proxy.endpoint;
       },
     });
+    subscription = await subscribeToFired(stack, (id) =>
+      subscribed.set(id, (subscribed.get(id) ?? 0) + 1),
+    );
   });
   afterAll(async () => {
+    await subscription?.dispose();
     await stack.stop();
     await Promise.all(proxies.map((proxy) => proxy.stop()));
   });
@@ -164,6 +177,15 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
       const expected = [...burst.accepted.keys()].filter((id) => !cancelled.has(id));
       // The window ends a fixed time after the last due time, however long the creates took.
       const lastDueMs = Math.max(...burst.accepted.values());
+      // A channel outage in the middle of the firing: every publish fails for APPSYNC_OUTAGE_MS.
+      const firstDueMs = Math.min(...burst.accepted.values());
+      const outage = setTimeout(
+        () => {
+          appsync?.setRates({ serverError: 1 });
+          setTimeout(() => appsync?.setRates(RATES), APPSYNC_OUTAGE_MS).unref();
+        },
+        Math.max(0, (firstDueMs + lastDueMs) / 2 - Date.now()),
+      );
       const deliveries = await drainQueue(
         sqs,
         stack.outputQueueUrl,
@@ -179,8 +201,14 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
         missing.length === 0 ? 3_000 : LATE_LOOK_MS,
       );
       sqs.destroy();
+      clearTimeout(outage);
+      appsync?.setRates(RATES);
+      // The subscription heals later than the queue: after the outage, by redelivery.
+      await waitFor(() => expected.every((id) => subscribed.has(id)), LATE_LOOK_MS, 500);
       // Assess
       const lost = missing.filter((id) => !extra.counts.has(id));
+      const missingOnSubscription = expected.filter((id) => !subscribed.has(id));
+      const subscribedAfterCancel = [...cancelled].filter((id) => subscribed.has(id));
       const firedAfterCancel = [...cancelled].filter(
         (id) => deliveries.counts.has(id) || extra.counts.has(id),
       );
@@ -189,9 +217,11 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
         duplicates += count - 1 + (extra.counts.get(id) ?? 0);
       const missingReport = missing.length === 0 ? {} : await describeMissing(stack, missing);
       const lateness = stack.fired.map((sample) => sample.latenessMs);
-      const stats = proxies.map((proxy) => proxy.stats());
+      // The injected rates are judged on DynamoDB and SQS; the AppSync outage is on top of them.
+      const storage = proxies.filter((proxy) => proxy !== appsync);
+      const stats = storage.map((proxy) => proxy.stats());
       const calls = stats.reduce((sum, s) => sum + s.requests, 0);
-      const failed = proxies.reduce(
+      const failed = storage.reduce(
         (sum, proxy) => sum + proxy.failureRate() * proxy.stats().requests,
         0,
       );
@@ -208,6 +238,10 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
           cancelErrors: Object.fromEntries(cancels.errors),
           firedAfterCancel: firedAfterCancel.length,
           delivered: deliveries.counts.size,
+          subscribed: subscribed.size,
+          missingOnSubscription: missingOnSubscription.length,
+          subscriptionDuplicates: [...subscribed.values()].filter((n) => n > 1).length,
+          appsyncOutageMs: APPSYNC_OUTAGE_MS,
           missing: missing.length,
           lateAfterWindow: missing.length - lost.length,
           lost: lost.length,
@@ -216,6 +250,7 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
           calls,
           injectedFailureRate: Number((failed / calls).toFixed(4)),
           injected: stats.map((s) => s.injected),
+          appsyncInjected: appsync?.stats().injected,
           latenessMs: {
             p50: percentile(lateness, 50),
             p99: percentile(lateness, 99),
@@ -229,6 +264,8 @@ describe(`${SCHEDULES} schedules under injected DynamoDB and SQS faults`, () => 
       expect(missing).toEqual([]);
       expect(cancelled.size).toBeGreaterThan(0);
       expect(firedAfterCancel).toEqual([]);
+      expect(missingOnSubscription).toEqual([]);
+      expect(subscribedAfterCancel).toEqual([]);
     },
   );
 });

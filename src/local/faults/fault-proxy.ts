@@ -45,7 +45,8 @@ export interface FaultProxyOptions {
   readonly port?: number;
   /**
    * Forward the client's Host header unchanged, as a transparent proxy does: SigV4-signed
-   * callers (the AppSync publish) sign it. @default false: the target's host
+   * callers (the AppSync publish) sign it, and only dynalite and fauxqs ignore signatures.
+   * @default true for requests that are neither DynamoDB nor SQS calls
    */
   readonly preserveHost?: boolean;
 }
@@ -230,7 +231,7 @@ async function handle(
   state: FaultState,
   target: URL,
   agent: Agent,
-  preserveHost: boolean,
+  preserveHost: boolean | undefined,
 ): Promise<void> {
   const service = serviceOf(req.headers['x-amz-target'] as string | undefined);
   const decision = state.draw(service);
@@ -251,7 +252,14 @@ async function handle(
   const delayMs = state.delayFor();
   if (delayMs > 0) await sleep(delayMs);
   state.counts.forwarded += 1;
-  forward(req, res, target, agent, decision === 'dropResponse', preserveHost);
+  forward(
+    req,
+    res,
+    target,
+    agent,
+    decision === 'dropResponse',
+    preserveHost ?? service === 'other',
+  );
 }
 
 /**
@@ -264,9 +272,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const state = new FaultState(options);
   const server = createServer((req, res) => {
-    handle(req, res, state, target, agent, options.preserveHost ?? false).catch(() =>
-      req.socket.destroy(),
-    );
+    handle(req, res, state, target, agent, options.preserveHost).catch(() => req.socket.destroy());
   });
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');

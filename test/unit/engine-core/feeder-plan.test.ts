@@ -54,6 +54,24 @@ describe('classifyLive: FIRING claims and the start-up recovery', () => {
     expect(classifyLive(released, window)).toBe('wait');
   });
 
+  it('backs off re-deliveries of one claim: the stale period doubles per hand-over', () => {
+    const stale = (sendCount: number, releasedAgoMs: number) =>
+      classifyLive(
+        firing({
+          claimedAt: iso(NOW - 900_000),
+          queuedAt: iso(NOW - releasedAgoMs),
+          sendCount,
+        }),
+        window,
+      );
+    expect([stale(1, 181_000), stale(2, 181_000), stale(2, 361_000)]).toEqual([
+      'redeliver',
+      'wait',
+      'redeliver',
+    ]);
+    expect([stale(4, 1_439_000), stale(4, 1_441_000)]).toEqual(['wait', 'redeliver']);
+  });
+
   it('leaves a claim whose channels failed MAX_DELIVERY_ATTEMPTS times dead-lettered, even when recovering', () => {
     const dead = firing({ claimedAt: iso(NOW - 600_000), deliveryFailures: 10 });
     expect(classifyLive(dead, window)).toBe('dead');
