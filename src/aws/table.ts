@@ -1,4 +1,8 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { OWNER_INDEX } from '../domain/schedule-item.js';
 
 /** Name of the TTL attribute (epoch seconds) on finished schedules and idempotency records. */
@@ -32,4 +36,28 @@ export function scheduleTableDefinition(tableName: string): CreateTableCommandIn
       },
     ],
   };
+}
+
+/**
+ * Waits until the table is ACTIVE: CreateTable answers while it is still CREATING, on AWS and,
+ * for a moment under load, on dynalite too (a call in between gets ResourceNotFoundException).
+ */
+export async function waitUntilTableActive(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client
+      .send(new DescribeTableCommand({ TableName: tableName }))
+      .catch(() => ({ Table: undefined }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Table ${tableName} is not ACTIVE after ${timeoutMs} ms; last status ${Table?.TableStatus ?? 'unknown'}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

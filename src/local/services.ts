@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { createDynamoClient, createSqsClient } from '../aws/clients.js';
-import { scheduleTableDefinition } from '../aws/table.js';
+import { scheduleTableDefinition, waitUntilTableActive } from '../aws/table.js';
 import { startServiceThread } from './service-thread.js';
 
 /** Names of the local resources; the defaults match the CDK stack's logical names. */
@@ -181,7 +177,7 @@ export async function createLocalResources(
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await dynamoClient.send(new DescribeTableCommand({ TableName: names.table }));
+  await waitUntilTableActive(dynamoClient, names.table);
   dynamoClient.destroy();
 
   const sqsClient = createSqsClient({ sqsEndpoint: sqs.endpoint });

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoClient } from '../../src/aws/clients.js';
-import { scheduleTableDefinition } from '../../src/aws/table.js';
+import { scheduleTableDefinition, waitUntilTableActive } from '../../src/aws/table.js';
 import type { ScheduleItem } from '../../src/domain/schedule-item.js';
 import { Status, type ScheduleStatus } from '../../src/domain/status.js';
 import { isoFromEpochMs } from '../../src/domain/time.js';
@@ -22,11 +22,12 @@ export interface TestTable {
   drop(): Promise<void>;
 }
 
-/** Creates a uniquely named schedules table in `dynamo` with our own definition. */
+/** Creates a uniquely named schedules table in `dynamo` with our own definition, once ACTIVE. */
 export async function createTestTable(dynamo: LocalDynamo): Promise<TestTable> {
   const client = createDynamoClient({ dynamoEndpoint: dynamo.endpoint });
   const tableName = `conformance-${randomUUID().slice(0, 8)}`;
   await client.send(new CreateTableCommand(scheduleTableDefinition(tableName)));
+  await waitUntilTableActive(client, tableName);
   return {
     client,
     tableName,
