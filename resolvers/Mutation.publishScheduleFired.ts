@@ -10,7 +10,15 @@ import type {
  * arrive parsed, so the payload is serialized again: a JSON string payload must stay quoted.
  */
 export function request(ctx: Context<MutationPublishScheduleFiredArgs>): NONERequest {
-  return { payload: { ...ctx.args.input, payload: JSON.stringify(ctx.args.input.payload) } };
+  const input = ctx.args.input;
+  return {
+    payload: {
+      ...input,
+      payload: JSON.stringify(input.payload),
+      key: input.key ?? null,
+      labels: input.labels ?? [],
+    },
+  };
 }
 
 /** The fired event that subscribers of onScheduleFired receive. */

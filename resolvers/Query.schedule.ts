@@ -7,7 +7,7 @@ import { callerOwner, failOnError, settingsFrom, valueOrFail } from './lib/commo
 /** Reads the schedule; an id that is not one of ours returns null without a read. */
 export function request(ctx: Context<QueryScheduleArgs>): DynamoDBGetItemRequest {
   const settings = settingsFrom(ctx.env);
-  const id = valueOrFail(validateIdArgument('id', ctx.args.id));
+  const id = valueOrFail(validateIdArgument('id', ctx.args.id ?? ''));
   const key = scheduleKey(id, settings.bucketWidthSeconds);
   if (key === null) {
     return runtime.earlyReturn(null);

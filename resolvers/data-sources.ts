@@ -23,5 +23,9 @@ export const RESOLVER_DATA_SOURCES: Readonly<Record<string, string>> = {
   'Mutation.cancelSchedule/01-cancel': 'schedules',
   'Mutation.cancelSchedule/02-explain': 'schedules',
   'Mutation.publishScheduleFired': 'none',
+  'Mutation.createSchedules': 'none',
+  'Mutation.cancelSchedules': 'none',
+  'Mutation.rescheduleSchedule': 'none',
+  'Query.schedules': 'none',
   'Subscription.onScheduleFired': 'none',
 };

@@ -18,7 +18,7 @@ export function request(
   ctx: Context<MutationCancelScheduleArgs, CancelScheduleStash>,
 ): Record<string, never> {
   const settings = settingsFrom(ctx.env);
-  const id = valueOrFail(validateIdArgument('id', ctx.args.id));
+  const id = valueOrFail(validateIdArgument('id', ctx.args.id ?? ''));
   const key = scheduleKey(id, settings.bucketWidthSeconds);
   if (key === null) {
     util.error(`No schedule with id ${id}`, ErrorType.notFound);

@@ -31,9 +31,12 @@ export function newScheduleItem(parts: NewScheduleParts): ScheduleItem {
     payload: accepted.payload,
     createdAt,
     pendingOwner: owner,
+    labels: accepted.labels,
+    deliver: accepted.deliver,
   };
+  const withKey = accepted.key === null ? base : { ...base, key: accepted.key };
   const withToken =
-    accepted.clientToken === null ? base : { ...base, clientToken: accepted.clientToken };
+    accepted.clientToken === null ? withKey : { ...withKey, clientToken: accepted.clientToken };
   return accepted.fastPath
     ? { ...withToken, status: Status.queued, queuedAt: createdAt, sendCount: 1 }
     : { ...withToken, status: Status.pending, sendCount: 0 };

@@ -17,7 +17,7 @@ import type { FiredEventSink } from './output-queue.js';
  */
 export const PUBLISH_SCHEDULE_FIRED =
   'mutation PublishScheduleFired($input: PublishScheduleFiredInput!) ' +
-  '{ publishScheduleFired(input: $input) { id owner dueAt firedAt latenessMs payload } }';
+  '{ publishScheduleFired(input: $input) { id owner dueAt firedAt latenessMs payload key labels } }';
 
 /** Credentials SignatureV4 accepts: a fixed identity or a provider of one. */
 export type SigningCredentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];

@@ -31,7 +31,7 @@ export function asciiJson(value: unknown): string {
 
 /**
  * The output SQS queue: one message per fired schedule, body
- * `{id, owner, dueAt, firedAt, latenessMs, payload}` as ASCII-only JSON ({@link asciiJson}).
+ * `{id, owner, dueAt, firedAt, latenessMs, payload, key, labels}` as ASCII-only JSON ({@link asciiJson}).
  * Sends made in the same event-loop turn share SendMessageBatch calls, which costs a tenth of
  * the requests.
  */
@@ -67,6 +67,8 @@ export class OutputQueue implements FiredEventSink {
         firedAt: event.firedAt,
         latenessMs: event.latenessMs,
         payload: event.payload,
+        key: event.key,
+        labels: event.labels,
       }),
     );
   }

@@ -6,6 +6,7 @@ export * from './owner.js';
 export * from './pagination.js';
 export * from './result.js';
 export * from './schedule-item.js';
+export * from './schedule-options.js';
 export * from './settings.js';
 export * from './status.js';
 export * from './time.js';

@@ -36,3 +36,11 @@ export function scheduleKey(id: string, bucketWidthSeconds: number): ScheduleKey
 export function clientTokenKey(owner: string, clientToken: string): ScheduleKey {
   return { pk: `t#${owner}#${clientToken}`, sk: 't' };
 }
+
+/**
+ * Key of the record that maps an owner's schedule key to the id of the schedule holding it. The
+ * record has no `owner` attribute, so it stays off the owner indexes.
+ */
+export function scheduleKeyRecordKey(owner: string, key: string): ScheduleKey {
+  return { pk: `k#${owner}#${key}`, sk: 'k' };
+}

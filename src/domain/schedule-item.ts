@@ -1,7 +1,19 @@
+import type { DeliveryChannel } from '../generated/graphql.js';
 import type { ScheduleStatus } from './status.js';
+
+/**
+ * How long a replacement item may stay unconfirmed before whoever meets it may treat it as void.
+ * An AppSync request runs at most 30 seconds, so after this no resolver can still confirm it.
+ */
+export const SUPERSEDE_SETTLE_SECONDS = 60;
 
 /** Name of the sparse index (pendingOwner, sk) that serves `pendingSchedules`. */
 export const OWNER_INDEX = 'byOwner';
+/**
+ * Name of the keys-only index (owner, sk) over every schedule, live or finished, that serves
+ * `schedules`. Keys only: status changes never write to it, so it costs one index write per schedule.
+ */
+export const HISTORY_INDEX = 'byOwnerHistory';
 
 /**
  * A schedule as stored in DynamoDB. `pendingOwner` exists only while the schedule is live, which
@@ -18,6 +30,22 @@ export interface ScheduleItem {
   readonly status: ScheduleStatus;
   readonly createdAt: string;
   readonly clientToken?: string;
+  /** The owner's own handle (see {@link scheduleKeyRecordKey}); kept across reschedules. */
+  readonly key?: string;
+  /** Labels given at create; absent on items written before labels existed (read as none). */
+  readonly labels?: readonly string[];
+  /** The channels to deliver to; absent means both (items written before the choice existed). */
+  readonly deliver?: readonly DeliveryChannel[];
+  /**
+   * Set while this item is the not-yet-confirmed replacement of the schedule with this id (a
+   * reschedule or a REPLACE in progress). Such an item may not be claimed: it becomes valid once
+   * that schedule is RESCHEDULED with `rescheduledTo` naming this item, and void if that never
+   * happens within {@link SUPERSEDE_SETTLE_SECONDS} of `createdAt`.
+   */
+  readonly supersedes?: string;
+  /** On a RESCHEDULED item: the id of the schedule that replaced it. */
+  readonly rescheduledTo?: string;
+  readonly rescheduledAt?: string;
   readonly pendingOwner?: string;
   /** When the schedule was last handed to the delay queue (ISO). */
   readonly queuedAt?: string;
@@ -37,6 +65,17 @@ export interface ScheduleItem {
   /** How many delivery attempts failed on some channel since the claim. */
   readonly deliveryFailures?: number;
   readonly ttl?: number;
+}
+
+/**
+ * The record at {@link scheduleKeyRecordKey}: which schedule holds an owner's key. It may point at
+ * a schedule that has since fired, been cancelled or expired; the key is then free again.
+ */
+export interface ScheduleKeyRecord {
+  readonly pk: string;
+  readonly sk: string;
+  readonly scheduleId: string;
+  readonly ttl: number;
 }
 
 /** The body of a delay-queue message: the id is enough to find and claim the schedule. */

@@ -9,6 +9,7 @@ export const Status = {
   firing: 'FIRING',
   fired: 'FIRED',
   cancelled: 'CANCELLED',
+  rescheduled: 'RESCHEDULED',
 } as const satisfies Record<string, ScheduleStatus>;
 
 /*
@@ -16,14 +17,16 @@ export const Status = {
  * allowed because a feeder can crash after sending a message and before marking the item QUEUED.
  * QUEUED -> QUEUED is the feeder re-sending a stranded hand-over; FIRING -> FIRING is a claim
  * taken again (a redelivery, a released or stale claim). FIRING is not cancellable: delivery
- * may already have reached a channel.
+ * may already have reached a channel. PENDING|QUEUED -> RESCHEDULED hands the schedule over to the
+ * one that replaces it (a new id at the new due time); like CANCELLED it is final.
  */
 const NEXT: Readonly<Record<ScheduleStatus, readonly ScheduleStatus[]>> = {
-  PENDING: ['QUEUED', 'FIRING', 'CANCELLED'],
-  QUEUED: ['QUEUED', 'FIRING', 'CANCELLED'],
+  PENDING: ['QUEUED', 'FIRING', 'CANCELLED', 'RESCHEDULED'],
+  QUEUED: ['QUEUED', 'FIRING', 'CANCELLED', 'RESCHEDULED'],
   FIRING: ['FIRING', 'FIRED'],
   FIRED: [],
   CANCELLED: [],
+  RESCHEDULED: [],
 };
 
 const ALL: readonly ScheduleStatus[] = [
@@ -32,7 +35,11 @@ const ALL: readonly ScheduleStatus[] = [
   Status.firing,
   Status.fired,
   Status.cancelled,
+  Status.rescheduled,
 ];
+
+/** Every status, in life order. */
+export const ALL_STATUSES: readonly ScheduleStatus[] = ALL;
 
 /** Whether a schedule in state `from` may move to state `to`. */
 export function canTransition(from: ScheduleStatus, to: ScheduleStatus): boolean {

@@ -2,6 +2,13 @@ import { ErrorType } from './errors.js';
 import { fail, ok, type Result } from './result.js';
 import type { SchedulerSettings } from './settings.js';
 import { validatePayloadValue } from './payload.js';
+import type { ConflictPolicy, DeliveryChannel } from '../generated/graphql.js';
+import {
+  validateConflictPolicy,
+  validateDeliver,
+  validateLabels,
+  validateScheduleKey,
+} from './schedule-options.js';
 import { fractionDigits, isoFromEpochMs, parseAwsDateTime } from './time.js';
 
 /** SQS refuses a DelaySeconds above this. */
@@ -19,6 +26,10 @@ export interface CreateScheduleFields {
   /** The payload as AppSync hands AWSJSON to resolvers: already parsed into a JSON value. */
   readonly payload: unknown;
   readonly clientToken?: string | null;
+  readonly key?: string | null;
+  readonly onConflict?: string | null;
+  readonly labels?: readonly unknown[] | null;
+  readonly deliver?: readonly unknown[] | null;
 }
 
 /** A due time and payload that passed every rule. */
@@ -28,6 +39,11 @@ export interface AcceptedSchedule {
   /** The payload as JSON text, equal in value to what the client sent. */
   readonly payload: string;
   readonly clientToken: string | null;
+  readonly key: string | null;
+  /** REJECT unless the input says otherwise; meaningful only with a key. */
+  readonly onConflict: ConflictPolicy;
+  readonly labels: string[];
+  readonly deliver: DeliveryChannel[];
   /** True when the schedule goes straight to the delay queue instead of waiting for a feeder. */
   readonly fastPath: boolean;
 }
@@ -157,11 +173,41 @@ export function validateCreateSchedule(
     }
     clientToken = token.value;
   }
+  let key: string | null = null;
+  if (input.key !== undefined && input.key !== null) {
+    const checked = validateScheduleKey('input.key', input.key);
+    if (!checked.ok) {
+      return fail(checked.error.type, checked.error.message);
+    }
+    key = checked.value;
+  }
+  const onConflict = validateConflictPolicy('input.onConflict', input.onConflict);
+  if (!onConflict.ok) {
+    return fail(onConflict.error.type, onConflict.error.message);
+  }
+  if (key === null && input.onConflict !== undefined && input.onConflict !== null) {
+    return fail(
+      ErrorType.validation,
+      `input.onConflict applies only with input.key; received onConflict ${onConflict.value} without a key`,
+    );
+  }
+  const labels = validateLabels('input.labels', input.labels);
+  if (!labels.ok) {
+    return fail(labels.error.type, labels.error.message);
+  }
+  const deliver = validateDeliver('input.deliver', input.deliver);
+  if (!deliver.ok) {
+    return fail(deliver.error.type, deliver.error.message);
+  }
   return ok({
     dueAtMs,
     dueAt,
     payload: payload.value,
     clientToken,
+    key,
+    onConflict: onConflict.value,
+    labels: labels.value,
+    deliver: deliver.value,
     fastPath: isFastPath(dueAtMs, nowMs, settings),
   });
 }

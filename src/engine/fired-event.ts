@@ -12,6 +12,9 @@ export interface FiredEvent {
   /** firedAt minus dueAt, in milliseconds. */
   readonly latenessMs: number;
   readonly payload: string;
+  /** The owner's key, or null for a schedule without one. */
+  readonly key: string | null;
+  readonly labels: readonly string[];
 }
 
 /** The event for a claimed (FIRING) schedule item; every copy carries the first claim's firedAt. */
@@ -24,5 +27,7 @@ export function firedEventFrom(item: ScheduleItem): FiredEvent {
     firedAt,
     latenessMs: Date.parse(firedAt) - Date.parse(item.dueAt),
     payload: item.payload,
+    key: item.key ?? null,
+    labels: item.labels ?? [],
   };
 }

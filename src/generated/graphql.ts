@@ -19,29 +19,96 @@ export type Scalars = {
   AWSURL: { input: string; output: string; }
 };
 
+/** One id's outcome in `cancelSchedules`: exactly one of `schedule` and `error` is set. */
+export type CancelScheduleResult = {
+  __typename?: 'CancelScheduleResult';
+  error: Maybe<ItemError>;
+  id: Scalars['ID']['output'];
+  schedule: Maybe<Schedule>;
+};
+
+/**
+ * What `createSchedule` does when a live schedule of the caller already holds the input's `key`:
+ * REJECT (the default) fails with ConflictError; REPLACE moves that schedule to the new due time and
+ * payload (its id changes) and returns it; KEEP returns it unchanged.
+ */
+export type ConflictPolicy =
+  | 'KEEP'
+  | 'REJECT'
+  | 'REPLACE';
+
 export type CreateScheduleInput = {
   /** Idempotency key: retrying with the same token returns the schedule created the first time. */
   clientToken?: InputMaybe<Scalars['String']['input']>;
   /** Due time as a delay from now, in seconds. Give exactly one of dueAt and delaySeconds. */
   delaySeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Where to deliver when it fires (default both channels). */
+  deliver?: InputMaybe<Array<DeliveryChannel>>;
   /** Absolute due time (ISO-8601, millisecond precision). Give exactly one of dueAt and delaySeconds. */
   dueAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  /** Your own handle for the schedule: 1 to 128 characters of letters, digits and -_.:/@. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Up to 10 labels, each 1 to 64 characters of letters, digits and -_.:/@. */
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** What to do when a live schedule already holds `key` (default REJECT). */
+  onConflict?: InputMaybe<ConflictPolicy>;
   /** The JSON document delivered when the schedule fires. */
   payload: Scalars['AWSJSON']['input'];
 };
 
+/** One item's outcome in a bulk mutation: exactly one of `schedule` and `error` is set. */
+export type CreateScheduleResult = {
+  __typename?: 'CreateScheduleResult';
+  error: Maybe<ItemError>;
+  schedule: Maybe<Schedule>;
+};
+
+/**
+ * Where a fired schedule is delivered: SUBSCRIPTION (subscribers of `onScheduleFired`) and QUEUE
+ * (the output SQS queue).
+ */
+export type DeliveryChannel =
+  | 'QUEUE'
+  | 'SUBSCRIPTION';
+
+/** Why one item of a bulk mutation failed: the same errorType and message a single call gives. */
+export type ItemError = {
+  __typename?: 'ItemError';
+  errorType: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels a pending or queued schedule; once this returns, the schedule is never delivered. */
+  /**
+   * Cancels a pending or queued schedule, by id or by key (give exactly one); once this returns,
+   * the schedule is never delivered.
+   */
   cancelSchedule: Schedule;
+  /** Up to 25 cancels in one request; one result per id, in order. */
+  cancelSchedules: Array<CancelScheduleResult>;
   createSchedule: Schedule;
+  /** Up to 25 schedules in one request; one result per input, in order. */
+  createSchedules: Array<CreateScheduleResult>;
   /** Internal: the dispatcher announces a fired schedule. IAM only. */
   publishScheduleFired: ScheduleFiredEvent;
+  /**
+   * Moves a pending or queued schedule (by id or by key) to a new due time (dueAt or delaySeconds).
+   * Once this returns it fires at the new time and never at the old one. The id changes (it encodes
+   * the due time): the result carries the new id, and the key stays.
+   */
+  rescheduleSchedule: Schedule;
 };
 
 
 export type MutationCancelScheduleArgs = {
-  id: Scalars['ID']['input'];
+  id?: InputMaybe<Scalars['ID']['input']>;
+  key?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationCancelSchedulesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -50,14 +117,29 @@ export type MutationCreateScheduleArgs = {
 };
 
 
+export type MutationCreateSchedulesArgs = {
+  inputs: Array<CreateScheduleInput>;
+};
+
+
 export type MutationPublishScheduleFiredArgs = {
   input: PublishScheduleFiredInput;
+};
+
+
+export type MutationRescheduleScheduleArgs = {
+  delaySeconds?: InputMaybe<Scalars['Int']['input']>;
+  dueAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  key?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type PublishScheduleFiredInput = {
   dueAt: Scalars['AWSDateTime']['input'];
   firedAt: Scalars['AWSDateTime']['input'];
   id: Scalars['ID']['input'];
+  key?: InputMaybe<Scalars['String']['input']>;
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
   latenessMs: Scalars['Int']['input'];
   owner: Scalars['String']['input'];
   payload: Scalars['AWSJSON']['input'];
@@ -67,8 +149,13 @@ export type Query = {
   __typename?: 'Query';
   /** The caller's pending and queued schedules due in [from, to], in due order. */
   pendingSchedules: SchedulePage;
-  /** One of the caller's schedules, or null when there is none with that id. */
+  /** One of the caller's schedules by id or by key (give exactly one), or null when there is none. */
   schedule: Maybe<Schedule>;
+  /**
+   * The caller's schedules in every state (finished ones within the retention period), in due
+   * order; a page may hold fewer than `limit` items while more follow: read on while nextToken is set.
+   */
+  schedules: SchedulePage;
 };
 
 
@@ -81,7 +168,16 @@ export type QueryPendingSchedulesArgs = {
 
 
 export type QueryScheduleArgs = {
-  id: Scalars['ID']['input'];
+  id?: InputMaybe<Scalars['ID']['input']>;
+  key?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySchedulesArgs = {
+  filter?: InputMaybe<ScheduleFilter>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+  order?: InputMaybe<SortOrder>;
 };
 
 /** A one-shot schedule: `payload` is delivered at `dueAt`. */
@@ -90,13 +186,34 @@ export type Schedule = {
   cancelledAt: Maybe<Scalars['AWSDateTime']['output']>;
   clientToken: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['AWSDateTime']['output'];
+  /** The channels the schedule is delivered to. */
+  deliver: Array<DeliveryChannel>;
   /** When the payload is due, UTC with millisecond precision. */
   dueAt: Scalars['AWSDateTime']['output'];
   firedAt: Maybe<Scalars['AWSDateTime']['output']>;
   id: Scalars['ID']['output'];
+  /** The caller's own handle, unique among the caller's live schedules; it survives a reschedule. */
+  key: Maybe<Scalars['String']['output']>;
+  labels: Array<Scalars['String']['output']>;
+  /** firedAt minus dueAt, in milliseconds, once fired. */
+  latenessMs: Maybe<Scalars['Int']['output']>;
   owner: Scalars['String']['output'];
   payload: Scalars['AWSJSON']['output'];
+  rescheduledAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** The schedule that replaced this one (status RESCHEDULED). */
+  rescheduledTo: Maybe<Scalars['ID']['output']>;
   status: ScheduleStatus;
+};
+
+/** Which of the caller's schedules `schedules` lists; every field narrows the list. */
+export type ScheduleFilter = {
+  /** Due at or after this instant. */
+  from?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  /** Only schedules carrying this label. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Array<ScheduleStatus>>;
+  /** Due at or before this instant. */
+  to?: InputMaybe<Scalars['AWSDateTime']['input']>;
 };
 
 /** A schedule that has just fired, as seen by subscribers of `onScheduleFired`. */
@@ -105,6 +222,8 @@ export type ScheduleFiredEvent = {
   dueAt: Scalars['AWSDateTime']['output'];
   firedAt: Scalars['AWSDateTime']['output'];
   id: Scalars['ID']['output'];
+  key: Maybe<Scalars['String']['output']>;
+  labels: Array<Scalars['String']['output']>;
   /** firedAt minus dueAt, in milliseconds. */
   latenessMs: Scalars['Int']['output'];
   owner: Scalars['String']['output'];
@@ -121,17 +240,35 @@ export type SchedulePage = {
 /**
  * Where a schedule is in its life: PENDING (waiting in the table), QUEUED (handed to the delay
  * queue), FIRING (due and claimed for delivery, which is still under way; it can no longer be
- * cancelled), FIRED (delivered to every channel), CANCELLED (will never be delivered).
+ * cancelled), FIRED (delivered to every channel it asked for), CANCELLED (will never be delivered),
+ * RESCHEDULED (moved to another due time: it will never be delivered under this id; `rescheduledTo`
+ * names the schedule that replaced it).
  */
 export type ScheduleStatus =
   | 'CANCELLED'
   | 'FIRED'
   | 'FIRING'
   | 'PENDING'
-  | 'QUEUED';
+  | 'QUEUED'
+  | 'RESCHEDULED';
+
+/** Due-time order of a page of schedules. */
+export type SortOrder =
+  | 'ASC'
+  | 'DESC';
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Schedules of the caller's own that fire from now on. */
+  /**
+   * Schedules of the caller's own that fire from now on; the optional arguments narrow them to one
+   * id, one key or one label.
+   */
   onScheduleFired: Maybe<ScheduleFiredEvent>;
+};
+
+
+export type SubscriptionOnScheduleFiredArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  key?: InputMaybe<Scalars['String']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
 };

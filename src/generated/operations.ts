@@ -4,28 +4,57 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/**
+ * What `createSchedule` does when a live schedule of the caller already holds the input's `key`:
+ * REJECT (the default) fails with ConflictError; REPLACE moves that schedule to the new due time and
+ * payload (its id changes) and returns it; KEEP returns it unchanged.
+ */
+export type ConflictPolicy =
+  | 'KEEP'
+  | 'REJECT'
+  | 'REPLACE';
+
 export type CreateScheduleInput = {
   /** Idempotency key: retrying with the same token returns the schedule created the first time. */
   clientToken?: string | null | undefined;
   /** Due time as a delay from now, in seconds. Give exactly one of dueAt and delaySeconds. */
   delaySeconds?: number | null | undefined;
+  /** Where to deliver when it fires (default both channels). */
+  deliver?: Array<DeliveryChannel> | null | undefined;
   /** Absolute due time (ISO-8601, millisecond precision). Give exactly one of dueAt and delaySeconds. */
   dueAt?: string | null | undefined;
+  /** Your own handle for the schedule: 1 to 128 characters of letters, digits and -_.:/@. */
+  key?: string | null | undefined;
+  /** Up to 10 labels, each 1 to 64 characters of letters, digits and -_.:/@. */
+  labels?: Array<string> | null | undefined;
+  /** What to do when a live schedule already holds `key` (default REJECT). */
+  onConflict?: ConflictPolicy | null | undefined;
   /** The JSON document delivered when the schedule fires. */
   payload: string;
 };
 
 /**
+ * Where a fired schedule is delivered: SUBSCRIPTION (subscribers of `onScheduleFired`) and QUEUE
+ * (the output SQS queue).
+ */
+export type DeliveryChannel =
+  | 'QUEUE'
+  | 'SUBSCRIPTION';
+
+/**
  * Where a schedule is in its life: PENDING (waiting in the table), QUEUED (handed to the delay
  * queue), FIRING (due and claimed for delivery, which is still under way; it can no longer be
- * cancelled), FIRED (delivered to every channel), CANCELLED (will never be delivered).
+ * cancelled), FIRED (delivered to every channel it asked for), CANCELLED (will never be delivered),
+ * RESCHEDULED (moved to another due time: it will never be delivered under this id; `rescheduledTo`
+ * names the schedule that replaced it).
  */
 export type ScheduleStatus =
   | 'CANCELLED'
   | 'FIRED'
   | 'FIRING'
   | 'PENDING'
-  | 'QUEUED';
+  | 'QUEUED'
+  | 'RESCHEDULED';
 
 export type ScheduleFieldsFragment = { id: string, owner: string, dueAt: string, payload: string, status: ScheduleStatus, createdAt: string, clientToken: string | null, firedAt: string | null, cancelledAt: string | null };
 

@@ -24,6 +24,8 @@ const EVENT: FiredEvent = {
   firedAt: '2027-03-20T09:46:47.131Z',
   latenessMs: 8,
   payload: '{"hello":"world"}',
+  key: null,
+  labels: [],
 };
 
 const eventNumbered = (n: number): FiredEvent => ({ ...EVENT, id: `${EVENT.id}-${n}` });

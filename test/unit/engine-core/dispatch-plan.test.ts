@@ -65,6 +65,8 @@ describe('firedEventFrom', () => {
       firedAt: '2027-03-20T09:46:47.160Z',
       latenessMs: 37,
       payload: '{"a":1}',
+      key: null,
+      labels: [],
     });
   });
 });

@@ -16,6 +16,8 @@ const EVENT: FiredEvent = {
   firedAt: '2027-01-01T00:00:00.010Z',
   latenessMs: 10,
   payload: '{"secret":true}',
+  key: null,
+  labels: [],
 };
 
 describe('trigger', () => {

@@ -1,0 +1,12 @@
+/* Mutation.cancelSchedules: placeholder until the resolver lands. */
+import { util, type Context, type NONERequest } from '@aws-appsync/utils';
+
+/** Refuses until implemented. */
+export function request(_ctx: Context): NONERequest {
+  return util.error('Mutation.cancelSchedules is not available yet', 'NotImplemented');
+}
+
+/** Never reached. */
+export function response(_ctx: Context): null {
+  return null;
+}
