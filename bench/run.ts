@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly n?: number;
   readonly durationSeconds?: number;
   readonly quick: boolean;
+  /** Create 25 per request (`createSchedules`, the peer's `addBulk`). @default false */
+  readonly bulk?: boolean;
   /** @default 32 */
   readonly concurrency?: number;
   /** Dispatcher pollers of the local stack. @default the stack's default (32) */
@@ -67,6 +69,7 @@ export async function runBench(options: BenchOptions): Promise<ScenarioResult[]>
         n: options.n,
         durationSeconds: options.durationSeconds,
         quick: options.quick,
+        bulk: options.bulk ?? false,
         concurrency: options.concurrency ?? 32,
         pollers: options.pollers,
         peer: options.peer ?? true,
@@ -101,7 +104,7 @@ function positiveInteger(name: string, text: string | undefined): number | undef
   return value;
 }
 
-const USAGE = `usage: npm run bench -- --scenario <${SCENARIOS.map((scenario) => scenario.name).join('|')}|all> [--n <count>] [--duration <seconds>] [--concurrency <n>] [--pollers <n>] [--quick] [--no-peer] [--results <dir>]`;
+const USAGE = `usage: npm run bench -- --scenario <${SCENARIOS.map((scenario) => scenario.name).join('|')}|all> [--n <count>] [--duration <seconds>] [--concurrency <n>] [--pollers <n>] [--bulk] [--quick] [--no-peer] [--results <dir>]`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string' },
       pollers: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      bulk: { type: 'boolean', default: false },
       'no-peer': { type: 'boolean', default: false },
       results: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
     concurrency: positiveInteger('--concurrency', values.concurrency),
     pollers: positiveInteger('--pollers', values.pollers),
     quick: values.quick,
+    bulk: values.bulk,
     peer: !values['no-peer'],
     ...(values.results === undefined ? {} : { resultsDir: values.results }),
   });

@@ -1,7 +1,8 @@
 import type { BenchStack } from './bench-stack.js';
 import { diffCounts, type CallCounts, type CallTimings } from './http-meter.js';
 import type { FiringLog } from './observers.js';
-import { runPool, waitUntil } from './pool.js';
+import { createMany } from './create-many.js';
+import { waitUntil } from './pool.js';
 import type { Progress } from './progress.js';
 import { createSchedule } from './scheduler-api.js';
 import { diffSdkCounts, type SdkCounts } from './sdk-meter.js';
@@ -10,8 +11,10 @@ import { countDeliveries, type DeliveryCount } from './stats.js';
 /** What to create and how long to wait for it. */
 export interface FiringRunOptions {
   readonly count: number;
-  /** createSchedule calls in flight. */
+  /** Create requests in flight. */
   readonly concurrency: number;
+  /** Create through `createSchedules`, 25 to a request. @default false */
+  readonly bulk?: boolean;
   /** Due time (epoch ms) of the schedule with this index. */
   readonly dueAtMs: (index: number) => number;
   /**
@@ -65,14 +68,17 @@ export async function warmUp(bench: BenchStack, timeoutMs = 15_000): Promise<voi
 export async function estimateCreateRate(
   bench: BenchStack,
   concurrency: number,
-  samples = 100,
+  bulk = false,
 ): Promise<number> {
-  const dueAt = new Date(Date.now() + 86_400_000);
-  const started = performance.now();
-  await runPool(samples, concurrency, async (index) => {
-    await createSchedule(bench.stack, dueAt, { probe: index });
+  const dueAtMs = Date.now() + 86_400_000;
+  return createMany(bench.stack, {
+    // Enough bulk requests to fill the pool once.
+    count: bulk ? 25 * Math.min(concurrency, 16) : 100,
+    concurrency,
+    bulk,
+    dueAtMs: () => dueAtMs,
+    payload: (index) => ({ probe: index }),
   });
-  return samples / ((performance.now() - started) / 1000);
 }
 
 /** Lead time (ms) to create `count` schedules at `ratePerSecond`, with 50% to spare. */
@@ -80,7 +86,12 @@ export function leadMsFor(count: number, ratePerSecond: number, minimumMs = 3000
   return Math.round(minimumMs + (1.5 * count * 1000) / Math.max(1, ratePerSecond));
 }
 
-function latenessOf(log: FiringLog, dueAt: ReadonlyMap<string, number>, createdByMs: number) {
+/** Lateness samples (ms) of `dueAt`'s ids by series; `createdByMs` splits off the late-due ones. */
+export function latenessOf(
+  log: FiringLog,
+  dueAt: ReadonlyMap<string, number>,
+  createdByMs: number,
+) {
   const subscription: number[] = [];
   const subscriptionAfterCreating: number[] = [];
   const queueFiredAt: number[] = [];
@@ -99,7 +110,7 @@ function latenessOf(log: FiringLog, dueAt: ReadonlyMap<string, number>, createdB
 }
 
 /** Deliveries per id; the same SQS message received twice by the bench counts once. */
-function queueCounts(log: FiringLog): Map<string, number> {
+export function queueCounts(log: FiringLog): Map<string, number> {
   const counts = new Map<string, number>();
   for (const [id, deliveries] of log.queue) {
     counts.set(id, new Set(deliveries.map((delivery) => delivery.messageId)).size);
@@ -113,13 +124,18 @@ async function createAll(
   dueAt: Map<string, number>,
   late: Set<string>,
 ) {
-  options.progress.phase('creating through GraphQL');
-  await runPool(options.count, options.concurrency, async (index) => {
-    const due = options.dueAtMs(index);
-    const created = await createSchedule(bench.stack, new Date(due), { index });
-    if (Date.now() > due) late.add(created.id);
-    dueAt.set(created.id, due);
-    options.progress.update(dueAt.size, options.count);
+  options.progress.phase(`creating through GraphQL${options.bulk ? ', 25 per request' : ''}`);
+  await createMany(bench.stack, {
+    count: options.count,
+    concurrency: options.concurrency,
+    bulk: options.bulk ?? false,
+    dueAtMs: options.dueAtMs,
+    onCreated: (index, created, returnedAtMs) => {
+      const due = options.dueAtMs(index);
+      if (returnedAtMs > due) late.add(created.id);
+      dueAt.set(created.id, due);
+      options.progress.update(dueAt.size, options.count);
+    },
   });
 }
 
@@ -181,11 +197,15 @@ function answerTimesSince(before: CallTimings, after: CallTimings): FiringRun['a
   return times;
 }
 
-async function waitForDeliveries(
+/**
+ * Waits until every id of `dueAt` arrived on both channels, or nothing new arrived for
+ * `graceMs` after the last due time, or ten minutes passed.
+ */
+export async function waitForDeliveries(
   log: FiringLog,
   dueAt: ReadonlyMap<string, number>,
   lastDue: number,
-  options: FiringRunOptions,
+  options: Pick<FiringRunOptions, 'graceMs' | 'progress'>,
 ): Promise<void> {
   const hardDeadline = lastDue + 600_000;
   let arrived = -1;

@@ -13,11 +13,13 @@ async function runOurs(context: ScenarioContext, count: number) {
   const bench = await startBenchStack({ pollers: context.pollers });
   try {
     await warmUp(bench);
-    const leadMs = leadMsFor(count, await estimateCreateRate(bench, context.concurrency));
+    const rate = await estimateCreateRate(bench, context.concurrency, context.bulk);
+    const leadMs = leadMsFor(count, rate);
     const dueAtMs = Date.now() + leadMs;
     const run = await runFiring(bench, {
       count,
       concurrency: context.concurrency,
+      bulk: context.bulk,
       dueAtMs: () => dueAtMs,
       graceMs: 30_000,
       progress: context.progress,
@@ -33,12 +35,15 @@ const PEER_MIN_ADDS_PER_SECOND = 1000;
 
 async function runPeer(context: ScenarioContext, count: number) {
   if (!context.peer) return undefined;
-  context.progress.phase('peer: BullMQ delayed jobs on redis-server');
+  context.progress.phase(
+    `peer: BullMQ delayed jobs on redis-server${context.bulk ? ', addBulk of 25' : ''}`,
+  );
   const redis = await context.redis();
   const dueAtMs = Date.now() + leadMsFor(count, PEER_MIN_ADDS_PER_SECOND);
   return runPeerBurst(redis, {
     count,
     concurrency: context.concurrency,
+    bulk: context.bulk,
     dueAtMs: () => dueAtMs,
     timeoutMs: 30_000,
   });
@@ -56,13 +61,14 @@ export const burstScenario: Scenario = {
     const peer = await runPeer(context, count);
     const target = count <= 1000 ? '<= 200' : count <= 10_000 ? '<= 2000' : undefined;
     return buildResult({
-      scenario: `burst-${count}`,
+      scenario: `burst-${count}${context.bulk ? '-bulk' : ''}`,
       startedAtMs,
       quick: context.quick,
       params: {
         pollers: context.pollers ?? 'default (32)',
         count,
         concurrency: context.concurrency,
+        bulk: context.bulk,
         leadMs: ours.leadMs,
         peer: context.peer,
       },
@@ -81,7 +87,7 @@ export const burstScenario: Scenario = {
         ).filter((figure) => figure.name.endsWith('p99')),
         ...deliveryFigures([ours.delivery.subscription, ours.delivery.queue], peer?.delivery),
         {
-          name: 'creates/s while loading the burst',
+          name: `creates/s while loading the burst${context.bulk ? ', 25 per request' : ''}`,
           unit: '1/s',
           ours: ours.created / ours.createSeconds,
           ...(peer === undefined ? {} : { peer: peer.addsPerSecond }),

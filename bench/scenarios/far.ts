@@ -29,17 +29,18 @@ export const farScenario: Scenario = {
       await warmUp(bench);
       // Due well past the horizon, spread over a window, after creation is surely done.
       const windowMs = context.quick ? 2000 : 10_000;
-      const rate = await estimateCreateRate(bench, context.concurrency);
+      const rate = await estimateCreateRate(bench, context.concurrency, context.bulk);
       const firstDue = Date.now() + leadMsFor(count, rate, (FAR_HORIZON_SECONDS + 5) * 1000);
       const run = await runFiring(bench, {
         count,
         concurrency: context.concurrency,
+        bulk: context.bulk,
         dueAtMs: (index) => firstDue + Math.floor((index * windowMs) / count),
         graceMs: 30_000,
         progress: context.progress,
       });
       return buildResult({
-        scenario: `far-${count}`,
+        scenario: `far-${count}${context.bulk ? '-bulk' : ''}`,
         startedAtMs,
         quick: context.quick,
         params: {
@@ -48,6 +49,7 @@ export const farScenario: Scenario = {
           fastPathHorizonSeconds: FAR_HORIZON_SECONDS,
           feederIntervalSeconds: FAR_FEEDER_INTERVAL_SECONDS,
           concurrency: context.concurrency,
+          bulk: context.bulk,
         },
         figures: [
           ...latenessFigures(
@@ -57,6 +59,11 @@ export const farScenario: Scenario = {
             undefined,
           ),
           ...deliveryFigures([run.delivery.subscription, run.delivery.queue], undefined),
+          {
+            name: `creates/s while loading${context.bulk ? ', 25 per request' : ''}`,
+            unit: '1/s',
+            ours: run.created / run.createSeconds,
+          },
         ],
         samples: {
           'ours: subscription': run.lateness.subscription,

@@ -10,8 +10,13 @@ export interface ScenarioContext {
   /** `--duration` in seconds, for the spread scenario. */
   readonly durationSeconds: number | undefined;
   readonly quick: boolean;
-  /** createSchedule calls (and peer adds) in flight. */
+  /** Create requests (and peer adds) in flight. */
   readonly concurrency: number;
+  /**
+   * `--bulk`: create through `createSchedules`, 25 per request, and the peer through `addBulk`
+   * of 25, where the scenario loads through the API.
+   */
+  readonly bulk: boolean;
   /** Dispatcher pollers of the local stack; undefined keeps the stack's default (32). */
   readonly pollers: number | undefined;
   /** Run the BullMQ peer where the scenario has one. */
