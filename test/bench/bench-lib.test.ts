@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { costPerMillion, shardsForPeak, unitsPerSchedule } from '../../bench/lib/cost-model.js';
 import { labelAwsCall, labelGraphqlRequest } from '../../bench/lib/http-meter.js';
 import { countDeliveries, downsample, quantile, summarize } from '../../bench/lib/stats.js';
 import { niceCeiling, renderCdfSvg } from '../../bench/lib/svg-chart.js';
@@ -57,48 +56,6 @@ describe('bench CDF chart', () => {
     expect([niceCeiling(0), niceCeiling(130), niceCeiling(1900), niceCeiling(4000)]).toEqual([
       1, 200, 2000, 5000,
     ]);
-  });
-});
-
-describe('bench cost model', () => {
-  it('turns counted calls into units per schedule and dollars per million', () => {
-    // Prepare: 10 schedules on the fast path, as a run counts them.
-    const http = {
-      'graphql (api key)': 10,
-      'graphql (iam)': 10,
-      'DynamoDB_20120810.PutItem': 10,
-      'DynamoDB_20120810.UpdateItem': 10,
-      'AmazonSQS.SendMessage': 20,
-    };
-    const sdk = {
-      'sqs ReceiveMessage': { calls: 4, scanned: 0, capacityUnits: 0, messages: 10, nonEmpty: 2 },
-    };
-    // Act
-    const units = unitsPerSchedule(10, http, sdk, 10);
-    const cost = costPerMillion(units);
-    // Assess
-    expect(units).toEqual({
-      appsyncRequests: 2,
-      realtimeUpdates: 1,
-      dynamoWriteUnits: 4,
-      dynamoReadUnits: 0,
-      sqsRequests: 2,
-      lambdaInvocations: 0.2,
-    });
-    expect(cost.appsync).toBe(10);
-    expect(cost.dynamodb).toBe(2.5);
-    expect(cost.sqs).toBe(0.8);
-    expect(cost.total).toBeCloseTo(cost.appsync + cost.dynamodb + cost.sqs + cost.lambda, 2);
-  });
-
-  it('needs one shard per 500 firings a second (claim and recorded delivery)', () => {
-    expect([
-      shardsForPeak(1),
-      shardsForPeak(500),
-      shardsForPeak(501),
-      shardsForPeak(25_000),
-      shardsForPeak(25_000, 1),
-    ]).toEqual([1, 1, 2, 50, 25]);
   });
 });
 
