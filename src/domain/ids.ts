@@ -61,3 +61,35 @@ export function parseScheduleId(id: string): ParsedScheduleId | null {
   }
   return { dueAtMs: Number(dueText), shard: Number(shardText), ulid };
 }
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
+// Five polynomial hashes modulo the prime 2^31 - 1, each with its own multiplier: products stay
+// below 2^53, so plain arithmetic is exact (APPSYNC_JS has no Math.imul and no charCodeAt).
+const HASH_PRIME = 2_147_483_647;
+const HASH_MULTIPLIERS = [48_271, 69_621, 16_807, 39_373, 92_717];
+
+/**
+ * A ULID derived only from `seedBase64` (base64 text, e.g. `util.base64Encode` of the seed), so
+ * the same seed always gives the same ULID. Used where a retry must rebuild the id of the schedule
+ * an earlier attempt wrote (bulk creates have no conditional write to catch a duplicate). Not a
+ * cryptographic hash: callers must not trust that two seeds never collide.
+ */
+export function ulidFromBase64Seed(seedBase64: string): string {
+  const lanes = HASH_MULTIPLIERS.map((multiplier, lane) => {
+    let hash = lane + 1;
+    for (const ch of seedBase64.split('')) {
+      hash = (hash * multiplier + BASE64_ALPHABET.indexOf(ch) + 2) % HASH_PRIME;
+    }
+    return hash;
+  });
+  let digits = '';
+  for (const lane of lanes) {
+    let rest = lane;
+    for (const _ of [0, 1, 2, 3, 4, 5]) {
+      digits += CROCKFORD.charAt(rest % 32);
+      rest = Math.floor(rest / 32);
+    }
+  }
+  // A ULID's first character is at most 7 (128 bits in 26 base-32 digits).
+  return CROCKFORD.charAt(CROCKFORD.indexOf(digits.charAt(0)) % 8) + digits.slice(1, ULID_LENGTH);
+}
