@@ -136,8 +136,9 @@ export class ScheduleStore {
    * the schedule is live; on a FIRING schedule it wins when this same message holds the claim
    * (an SQS redelivery), when nobody does (the feeder released a stale claim for a new message),
    * or when the claim is stale (its holder died; also how a DLQ redrive, with a new message id,
-   * delivers). Returns the claimed item, or null when the schedule is cancelled, fired, claimed
-   * by a live holder, or missing.
+   * delivers). It never claims an item that still has `supersedes` (an unconfirmed replacement:
+   * see {@link ScheduleStore.confirmReplacement}). Returns the claimed item, or null when the
+   * schedule is cancelled, rescheduled, fired, claimed by a live holder, unconfirmed, or missing.
    */
   async claim(request: ClaimRequest): Promise<ScheduleItem | null> {
     try {
@@ -146,7 +147,7 @@ export class ScheduleStore {
           TableName: this.tableName,
           Key: keyOf(request.key),
           ConditionExpression:
-            '#status IN (:pending, :queued) OR (#status = :firing AND (claimedBy = :messageId OR attribute_not_exists(claimedBy) OR claimedAt < :staleBefore))',
+            'attribute_not_exists(supersedes) AND (#status IN (:pending, :queued) OR (#status = :firing AND (claimedBy = :messageId OR attribute_not_exists(claimedBy) OR claimedAt < :staleBefore)))',
           // A redelivery or takeover keeps the first claim's firedAt, so every copy is identical.
           UpdateExpression:
             'SET #status = :firing, claimedBy = :messageId, claimedAt = :now, firedAt = if_not_exists(firedAt, :now) REMOVE pendingOwner',
@@ -249,6 +250,65 @@ export class ScheduleStore {
           }),
         }),
       );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Confirms an unconfirmed replacement whose old schedule is already RESCHEDULED to it (the
+   * resolver's own confirming write, made by the dispatcher when it gets there first): puts it
+   * on the owner index and removes `supersedes`, so it can be claimed. Returns false when
+   * `supersedes` no longer names `oldId` (confirmed or voided meanwhile).
+   */
+  async confirmReplacement(key: ScheduleKey, oldId: string, owner: string): Promise<boolean> {
+    return this.conditionalUpdate({
+      TableName: this.tableName,
+      Key: keyOf(key),
+      ConditionExpression: 'supersedes = :oldId',
+      UpdateExpression: 'SET pendingOwner = :owner REMOVE supersedes',
+      ExpressionAttributeValues: marshall({ ':oldId': oldId, ':owner': owner }),
+    });
+  }
+
+  /**
+   * Voids a replacement that was never confirmed (its reschedule lost, or its resolver died
+   * before retiring the old schedule): CANCELLED with its TTL, off the owner index, so it never
+   * fires. Conditional on `supersedes` still naming `oldId` and the item being live; returns
+   * false when it was confirmed, voided or finished meanwhile.
+   */
+  async voidReplacement(
+    key: ScheduleKey,
+    oldId: string,
+    nowMs: number,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    return this.conditionalUpdate({
+      TableName: this.tableName,
+      Key: keyOf(key),
+      ConditionExpression: 'supersedes = :oldId AND #status IN (:pending, :queued)',
+      UpdateExpression:
+        'SET #status = :cancelled, cancelledAt = :now, #ttl = :ttl REMOVE supersedes, pendingOwner',
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: marshall({
+        ':oldId': oldId,
+        ':pending': Status.pending,
+        ':queued': Status.queued,
+        ':cancelled': Status.cancelled,
+        ':now': isoFromEpochMs(nowMs),
+        ':ttl': ttlSeconds,
+      }),
+    });
+  }
+
+  /** Runs one conditional UpdateItem; false when its condition failed. */
+  private async conditionalUpdate(
+    input: ConstructorParameters<typeof UpdateItemCommand>[0],
+  ): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateItemCommand(input));
       return true;
     } catch (error) {
       if (isConditionalCheckFailure(error)) return false;

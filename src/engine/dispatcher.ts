@@ -6,11 +6,16 @@ import { OutputQueue, type FiredEventSink } from '../aws/output-queue.js';
 import { ScheduleStore } from '../aws/schedule-store.js';
 import { scheduleKey, type ScheduleKey } from '../domain/keys.js';
 import type { ScheduleItem } from '../domain/schedule-item.js';
-import { Status, isUnfinished } from '../domain/status.js';
+import { Status, isLive, isUnfinished } from '../domain/status.js';
 import type { DispatcherDeps } from './deps.js';
-import { deliver } from './delivery.js';
+import { deliver, sinksAskedFor } from './delivery.js';
 import { parseDelayMessage, planHold, type ParsedDelayMessage } from './dispatch-plan.js';
-import { DeliveryError, MalformedMessageError, UnknownScheduleError } from './errors.js';
+import {
+  DeliveryError,
+  EngineError,
+  MalformedMessageError,
+  UnknownScheduleError,
+} from './errors.js';
 import { firedEventFrom, type FiredEvent } from './fired-event.js';
 import {
   describeError,
@@ -19,9 +24,16 @@ import {
   type EngineLogger,
   type EngineMetrics,
 } from './observability.js';
+import { settleReplacement, type SupersedeContext } from './supersede.js';
 
 /** What became of one delay-queue message that did not fail. */
-export type DispatchOutcome = 'fired' | 'dropped-cancelled' | 'dropped-duplicate' | 'redelayed';
+export type DispatchOutcome =
+  | 'fired'
+  | 'dropped-cancelled'
+  | 'dropped-rescheduled'
+  | 'dropped-duplicate'
+  | 'dropped-void'
+  | 'redelayed';
 
 interface DispatchContext {
   readonly deps: DispatcherDeps;
@@ -31,36 +43,65 @@ interface DispatchContext {
   readonly logger: EngineLogger;
   readonly metrics: EngineMetrics;
   readonly clock: () => number;
+  readonly supersede: SupersedeContext;
 }
 
 const DAY_SECONDS = 86_400;
+/** Claims tried per message when settling a replacement in between (confirmed, then claimed). */
+const MAX_CLAIM_ATTEMPTS = 4;
+/**
+ * A replacement this young is most likely a reschedule a few milliseconds from confirming it:
+ * look again in-process once before paying at least a second of SQS delay.
+ */
+const QUICK_RECHECK_AGE_MS = 5000;
+const QUICK_RECHECK_WAIT_MS = 250;
 
 /** Why a claim lost, from the item as it is now. */
-function lostReason(status: ScheduleItem['status']): string {
-  if (status === Status.cancelled) return 'cancelled';
-  if (status === Status.firing) return 'claimed by another message that is delivering it';
+function lostReason(item: ScheduleItem): string {
+  if (item.status === Status.cancelled) return 'cancelled';
+  if (item.status === Status.rescheduled) return `rescheduled to ${item.rescheduledTo ?? '?'}`;
+  if (item.status === Status.firing) return 'claimed by another message that is delivering it';
   return 'already fired';
 }
 
-/** Counts a claim that lost: the schedule was cancelled, fired, or is held by another message. */
-async function dropLostClaim(
+/** Reads a schedule the message names; a message for a missing one fails (it ends in the DLQ). */
+async function readNamed(
   ctx: DispatchContext,
   message: ParsedDelayMessage,
   key: ScheduleKey,
-): Promise<DispatchOutcome> {
+): Promise<ScheduleItem> {
   const current = await ctx.store.get(key);
   if (current === null) {
     ctx.metrics.count(MetricName.unknownSchedule);
     throw new UnknownScheduleError(message.id);
   }
-  const cancelled = current.status === Status.cancelled;
+  return current;
+}
+
+/**
+ * Counts a claim that lost: the schedule was cancelled or rescheduled (both final: it never
+ * fires), fired, or is held by another message.
+ */
+function dropLostClaim(
+  ctx: DispatchContext,
+  message: ParsedDelayMessage,
+  current: ScheduleItem,
+): DispatchOutcome {
   ctx.metrics.count(MetricName.dropped);
-  ctx.metrics.count(cancelled ? MetricName.droppedCancelled : MetricName.droppedDuplicate);
   ctx.logger.info('message dropped without delivery', {
     id: message.id,
-    reason: lostReason(current.status),
+    reason: lostReason(current),
   });
-  return cancelled ? 'dropped-cancelled' : 'dropped-duplicate';
+  if (current.status === Status.cancelled) {
+    ctx.metrics.count(MetricName.droppedCancelled);
+    return 'dropped-cancelled';
+  }
+  if (current.status === Status.rescheduled) {
+    ctx.metrics.count(MetricName.droppedRescheduled);
+    return 'dropped-rescheduled';
+  }
+  ctx.metrics.count(MetricName.droppedDuplicate);
+  return 'dropped-duplicate';
 }
 
 /** Puts a message that came far too early back on the queue, unless its schedule is finished. */
@@ -70,13 +111,9 @@ async function redelay(
   key: ScheduleKey,
   delaySeconds: number,
 ): Promise<DispatchOutcome> {
-  const current = await ctx.store.get(key);
-  if (current === null) {
-    ctx.metrics.count(MetricName.unknownSchedule);
-    throw new UnknownScheduleError(message.id);
-  }
+  const current = await readNamed(ctx, message, key);
   if (!isUnfinished(current.status)) {
-    return dropLostClaim(ctx, message, key);
+    return dropLostClaim(ctx, message, current);
   }
   await ctx.queue.send({ id: message.id, delaySeconds });
   ctx.metrics.count(MetricName.redelayed);
@@ -98,7 +135,9 @@ async function deliverClaimed(
 ): Promise<void> {
   const key: ScheduleKey = { pk: claimed.pk, sk: claimed.sk };
   const already = new Set(claimed.deliveredTo ?? []);
-  const outcome = await deliver(event, ctx.sinks, already);
+  // Only the channels the schedule asked for, and of those only the ones still missing: FIRED
+  // once every asked-for channel has it.
+  const outcome = await deliver(event, ctx.sinks, already, sinksAskedFor(claimed.deliver));
   const complete = outcome.failed.length === 0;
   const ttlSeconds =
     Math.floor(ctx.clock() / 1000) + ctx.deps.settings.finishedRetentionDays * DAY_SECONDS;
@@ -119,6 +158,61 @@ async function deliverClaimed(
   }
   const reasons = outcome.failed.map((failure) => `${failure.channel}: ${failure.reason}`);
   throw new DeliveryError(`Delivering ${event.id} failed (${reasons.join('; ')})`);
+}
+
+/**
+ * Claims the schedule. When the claim loses to an unconfirmed replacement (`supersedes`), settles
+ * it ({@link settleReplacement}) and claims again once confirmed; a replacement whose reschedule
+ * may still be running is looked at again shortly (in-process once while it is very young, then
+ * through a new delayed message, acknowledging this one). Returns the claimed item or what
+ * became of the message.
+ */
+async function claimOrSettle(
+  ctx: DispatchContext,
+  record: SQSRecord,
+  message: ParsedDelayMessage,
+  key: ScheduleKey,
+): Promise<ScheduleItem | DispatchOutcome> {
+  const { settings } = ctx.deps;
+  for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
+    const nowMs = ctx.clock();
+    const claimed = await ctx.store.claim({
+      key,
+      messageId: record.messageId,
+      nowMs,
+      staleBeforeMs: nowMs - settings.claimStaleSeconds * 1000,
+    });
+    if (claimed !== null) return claimed;
+    const current = await readNamed(ctx, message, key);
+    if (current.supersedes === undefined || !isLive(current.status)) {
+      return dropLostClaim(ctx, message, current);
+    }
+    const step = await settleReplacement(
+      ctx.supersede,
+      { ...current, supersedes: current.supersedes },
+      key,
+    );
+    if (step.kind === 'voided') return 'dropped-void';
+    if (step.kind === 'retry') {
+      const ageMs = ctx.clock() - Date.parse(current.createdAt);
+      if (attempt === 1 && ageMs < QUICK_RECHECK_AGE_MS) {
+        await sleep(QUICK_RECHECK_WAIT_MS);
+        continue;
+      }
+      await ctx.queue.send({ id: message.id, delaySeconds: step.delaySeconds });
+      ctx.metrics.count(MetricName.replacementWaiting);
+      ctx.logger.info('replacement not confirmed yet; message re-sent to look again', {
+        id: message.id,
+        supersedes: current.supersedes,
+        delaySeconds: step.delaySeconds,
+      });
+      return 'redelayed';
+    }
+  }
+  // Each round confirmed or lost a conditional write to someone settling it too; SQS retries.
+  throw new EngineError(
+    `Claiming ${message.id} kept losing to concurrent writes after ${MAX_CLAIM_ATTEMPTS} attempts`,
+  );
 }
 
 /** Holds, claims and delivers one delay-queue message; throws to fail it (SQS redelivers). */
@@ -142,15 +236,9 @@ async function dispatchRecord(ctx: DispatchContext, record: SQSRecord): Promise<
       await sleep(message.dueAtMs - ctx.clock());
     }
   }
-  const nowMs = ctx.clock();
-  const claimed = await ctx.store.claim({
-    key,
-    messageId: record.messageId,
-    nowMs,
-    staleBeforeMs: nowMs - settings.claimStaleSeconds * 1000,
-  });
-  if (claimed === null) {
-    return dropLostClaim(ctx, message, key);
+  const claimed = await claimOrSettle(ctx, record, message, key);
+  if (typeof claimed === 'string') {
+    return claimed;
   }
   const event = firedEventFrom(claimed);
   await deliverClaimed(ctx, record, claimed, event);
@@ -178,9 +266,11 @@ export function makeDispatcherHandler(
   deps: DispatcherDeps,
 ): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
   const { logger, metrics } = observabilityOf(deps, 'dispatcher');
+  const store = new ScheduleStore(deps.dynamo, deps.tableName);
+  const clock = deps.clock ?? Date.now;
   const ctx: DispatchContext = {
     deps,
-    store: new ScheduleStore(deps.dynamo, deps.tableName),
+    store,
     queue: new DelayQueue(deps.sqs, deps.delayQueueUrl),
     sinks: {
       outputQueue: deps.output ?? new OutputQueue(deps.sqs, deps.outputQueueUrl),
@@ -188,7 +278,15 @@ export function makeDispatcherHandler(
     },
     logger,
     metrics,
-    clock: deps.clock ?? Date.now,
+    clock,
+    supersede: {
+      store,
+      logger,
+      metrics,
+      clock,
+      bucketWidthSeconds: deps.settings.bucketWidthSeconds,
+      finishedRetentionDays: deps.settings.finishedRetentionDays,
+    },
   };
   const recordHandler = (record: SQSRecord) =>
     dispatchRecord(ctx, record).catch((error: unknown) => logFailure(ctx, record, error));

@@ -3,7 +3,7 @@
  * buckets a run reads, what it does with each live schedule, and how far the watermark moves.
  */
 import { bucketStartMs } from '../domain/keys.js';
-import { Status } from '../domain/status.js';
+import { Status, isUnfinished } from '../domain/status.js';
 import type { LiveScheduleRef } from '../aws/schedule-store.js';
 import type { EngineSettings } from './settings.js';
 
@@ -39,11 +39,17 @@ export interface SweepWindow {
 const MAX_BACKOFF_DOUBLINGS = 6;
 
 /**
- * What the feeder does with one unfinished schedule it read: send it, re-send a stranded
- * hand-over, re-deliver a stranded claim, leave it (on its way), or leave a dead-lettered claim
- * (which does not hold the watermark back).
+ * What the feeder does with one schedule it read: send it, re-send a stranded hand-over,
+ * re-deliver a stranded claim, leave it (on its way), leave a dead-lettered claim, or leave a
+ * finished one (FIRED, CANCELLED, RESCHEDULED: never sent again). Neither of the last two holds
+ * the watermark back.
  */
-export type LiveAction = 'send' | 'resend' | 'redeliver' | 'wait' | 'dead';
+export type LiveAction = 'send' | 'resend' | 'redeliver' | 'wait' | 'dead' | 'finished';
+
+/** Whether a schedule in this state is work the watermark must wait for. */
+export function holdsWatermark(action: LiveAction): boolean {
+  return action !== 'dead' && action !== 'finished';
+}
 
 /**
  * The window of a run at `nowMs` for a shard whose watermark is `watermark` (null: none yet).
@@ -105,9 +111,13 @@ function classifyClaim(ref: LiveScheduleRef, window: SweepWindow): LiveAction {
  * PENDING schedules (the query returns only those due within the lookahead) are sent; QUEUED
  * ones are re-sent when both overdue and handed over more than the grace period ago, because
  * their message was lost or never sent (in a recovery run, always); FIRING ones as
- * {@link classifyClaim} says; anything else is on its way and is left alone.
+ * {@link classifyClaim} says; anything else is on its way and is left alone. A finished one
+ * (the query filters them out, but a status read is never trusted to be live) is never sent.
  */
 export function classifyLive(ref: LiveScheduleRef, window: SweepWindow): LiveAction {
+  if (!isUnfinished(ref.status)) {
+    return 'finished';
+  }
   if (ref.status === Status.pending) {
     return 'send';
   }

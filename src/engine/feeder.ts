@@ -8,6 +8,7 @@ import type { FeederDeps } from './deps.js';
 import { InvalidFeederEventError } from './errors.js';
 import {
   classifyLive,
+  holdsWatermark,
   nextWatermark,
   parseFeederEvent,
   sweepWindow,
@@ -98,8 +99,9 @@ async function sweepBucket(
       run.deps.settings.queryPageSize,
       startKey,
     );
-    // A dead-lettered claim is not live work: it must not hold the watermark back forever.
-    live = live || page.items.some((ref) => classifyLive(ref, window) !== 'dead');
+    // A dead-lettered claim or a finished schedule is not live work: it must not hold the
+    // watermark back forever.
+    live = live || page.items.some((ref) => holdsWatermark(classifyLive(ref, window)));
     swept += page.items.length;
     counts = addHandOverCounts(counts, await handOver(run, page.items, window));
     startKey = page.nextKey;

@@ -161,7 +161,9 @@ export async function handOver(
   for (const ref of refs) {
     const action = classifyLive(ref, window);
     if (action === 'dead') deadLettered += 1;
-    else if (action !== 'wait') candidates.push({ ref, action });
+    else if (action === 'send' || action === 'resend' || action === 'redeliver') {
+      candidates.push({ ref, action });
+    }
   }
   const { sendBatchSize, sendConcurrency } = run.deps.settings;
   const results = await mapWithConcurrency(
