@@ -106,7 +106,11 @@ export class PreciseScheduler extends Construct {
       fieldLogLevel: props.fieldLogLevel ?? FieldLogLevel.ERROR,
       verboseLogs: props.verboseApiLogs ?? false,
       logRetention,
-      environmentVariables: resolverEnvironment(config, queues.delayQueue.queueUrl),
+      environmentVariables: resolverEnvironment(
+        config,
+        queues.delayQueue.queueUrl,
+        table.table.tableName,
+      ),
     });
     const resolvers = new ManifestResolvers(this, 'Resolvers', {
       api: api.api,
@@ -210,10 +214,18 @@ function alarmSettings(config: SchedulerConfig) {
   };
 }
 
-/** ctx.env of the resolvers: the delay queue and every setting they validate against. */
+/**
+ * ctx.env of the resolvers: the delay queue, the table (batch operations name their tables) and
+ * every setting they validate against.
+ */
 function resolverEnvironment(
   config: SchedulerConfig,
   delayQueueUrl: string,
+  tableName: string,
 ): Record<string, string> {
-  return { DELAY_QUEUE_URL: delayQueueUrl, ...settingsEnvironment(config.settings) };
+  return {
+    DELAY_QUEUE_URL: delayQueueUrl,
+    TABLE_NAME: tableName,
+    ...settingsEnvironment(config.settings),
+  };
 }

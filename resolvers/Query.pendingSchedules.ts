@@ -4,7 +4,13 @@
  * taken from someone else's page cannot widen the read.
  */
 import { util, type Context, type DynamoDBQueryRequest } from '@aws-appsync/utils';
-import { OWNER_INDEX, validatePageArguments, type ScheduleItem } from '../src/domain/index.js';
+import {
+  OWNER_INDEX,
+  scheduleView,
+  validatePageArguments,
+  type ScheduleItem,
+  type ScheduleView,
+} from '../src/domain/index.js';
 import type { QueryPendingSchedulesArgs } from '../src/generated/graphql.js';
 import { callerOwner, failOnError, valueOrFail } from './lib/common.js';
 
@@ -40,10 +46,10 @@ export function request(ctx: Context<QueryPendingSchedulesArgs>): DynamoDBQueryR
 
 /** The page's items and the opaque token for the next one (null on the last page). */
 export function response(ctx: Context<QueryPendingSchedulesArgs>): {
-  items: ScheduleItem[];
+  items: ScheduleView[];
   nextToken: string | null;
 } {
   failOnError(ctx.error);
   const result = ctx.result as { items?: ScheduleItem[]; nextToken?: string | null };
-  return { items: result.items ?? [], nextToken: result.nextToken ?? null };
+  return { items: (result.items ?? []).map(scheduleView), nextToken: result.nextToken ?? null };
 }

@@ -9,7 +9,7 @@ import {
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TTL_ATTRIBUTE } from '../../src/aws/table.js';
-import { OWNER_INDEX } from '../../src/domain/schedule-item.js';
+import { HISTORY_INDEX, OWNER_INDEX } from '../../src/domain/schedule-item.js';
 
 /** Properties of {@link ScheduleTable}. */
 export interface ScheduleTableProps {
@@ -24,7 +24,8 @@ export interface ScheduleTableProps {
 
 /**
  * The schedules table in the shape of `scheduleTableDefinition` (src/aws/table.ts): on demand,
- * point-in-time recovery, TTL on finished items and the sparse owner index.
+ * point-in-time recovery, TTL on finished items, the sparse owner index and the keys-only
+ * history index.
  */
 export class ScheduleTable extends Construct {
   /** The DynamoDB table. */
@@ -50,6 +51,12 @@ export class ScheduleTable extends Construct {
       partitionKey: { name: 'pendingOwner', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: HISTORY_INDEX,
+      partitionKey: { name: 'owner', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
   }
 }

@@ -3,14 +3,15 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { OWNER_INDEX } from '../domain/schedule-item.js';
+import { HISTORY_INDEX, OWNER_INDEX } from '../domain/schedule-item.js';
 
 /** Name of the TTL attribute (epoch seconds) on finished schedules and idempotency records. */
 export const TTL_ATTRIBUTE = 'ttl';
 
 /**
- * The schedules table: partition `pk` (bucket and shard, or an idempotency record), sort `sk`,
- * and the sparse owner index. The CDK stack declares the same shape for the cloud.
+ * The schedules table: partition `pk` (bucket and shard, or an idempotency or key record), sort
+ * `sk`, the sparse owner index of live schedules and the keys-only history index of every schedule
+ * (records carry no `owner`, so they stay out of it). The CDK stack declares the same shape.
  */
 export function scheduleTableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -20,6 +21,7 @@ export function scheduleTableDefinition(tableName: string): CreateTableCommandIn
       { AttributeName: 'pk', AttributeType: 'S' },
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'pendingOwner', AttributeType: 'S' },
+      { AttributeName: 'owner', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -33,6 +35,15 @@ export function scheduleTableDefinition(tableName: string): CreateTableCommandIn
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        // Keys only: a status change rewrites no index entry, so it costs one write per schedule.
+        IndexName: HISTORY_INDEX,
+        KeySchema: [
+          { AttributeName: 'owner', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   };

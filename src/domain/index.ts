@@ -1,5 +1,6 @@
 /** The scheduler's pure domain: safe to import from APPSYNC_JS resolvers, Lambdas and tools. */
 export * from './errors.js';
+export * from './history.js';
 export * from './ids.js';
 export * from './keys.js';
 export * from './owner.js';

@@ -120,7 +120,7 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
   const engine = await createLocalGraphqlEngine({
     schemaFile: SCHEMA_FILE,
     manifestDir: config.manifestDir,
-    env: { ...env, DELAY_QUEUE_URL: config.queues.delayQueueUrl },
+    env: { ...env, DELAY_QUEUE_URL: config.queues.delayQueueUrl, TABLE_NAME: config.tableName },
     dataSources: {
       schedules: { type: 'AMAZON_DYNAMODB', tableName: config.tableName, client: dynamo },
       delayQueue: {

@@ -112,7 +112,12 @@ export async function startEngineHarness(
   const engine = await createLocalGraphqlEngine({
     schemaFile: SCHEMA_FILE,
     manifestDir,
-    env: { ...TEST_ENV, DELAY_QUEUE_URL: services.delayQueueUrl, ...options.env },
+    env: {
+      ...TEST_ENV,
+      DELAY_QUEUE_URL: services.delayQueueUrl,
+      TABLE_NAME: services.tableName,
+      ...options.env,
+    },
     dataSources: {
       schedules: { type: 'AMAZON_DYNAMODB', tableName: services.tableName, client: dynamo },
       delayQueue: {

@@ -1,5 +1,5 @@
 /*
- * cancelSchedule step 2: runs only when the conditional update failed, and turns the current
+ * cancelSchedule step 5: runs only when the conditional update failed, and turns the current
  * item into the right error. Missing and another owner's give the same NotFoundError.
  */
 import { runtime, util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
@@ -20,7 +20,8 @@ export function request(ctx: Context<unknown, CancelScheduleStash>): DynamoDBGet
 }
 
 /**
- * Explains the refusal: not found, already fired (or firing), already cancelled, or a race to retry. An item
+ * Explains the refusal: not found, already fired (or firing), already cancelled, rescheduled (to
+ * the id named), or a race to retry. An item
  * cancelled at this request's own cancelledAt was cancelled by this request: the update landed,
  * its answer was lost and the data source's retry failed the condition. That is a success.
  */
@@ -46,6 +47,12 @@ export function response(ctx: Context<unknown, CancelScheduleStash>): ScheduleIt
     util.error(
       `Schedule ${id} was already cancelled at ${String(item.cancelledAt)}`,
       ErrorType.alreadyCancelled,
+    );
+  }
+  if (item.status === Status.rescheduled) {
+    util.error(
+      `Schedule ${id} was rescheduled; it is now ${String(item.rescheduledTo)}: retry with the key or the new id`,
+      ErrorType.conflict,
     );
   }
   return util.error(`Schedule ${id} changed while cancelling; retry`, ErrorType.conflict);
