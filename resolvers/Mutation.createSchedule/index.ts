@@ -1,6 +1,8 @@
 /*
  * createSchedule: validates the input, then writes idempotently (no transactions) and hands
- * fast-path schedules to the delay queue. The steps share the planned item through the stash.
+ * fast-path schedules to the delay queue. With a key: finds the key's live holder (steps 2-4),
+ * then takes the free key before anything else is written, or answers the holder per onConflict
+ * (REJECT, KEEP, or REPLACE by the supersede protocol, steps 7-9). The steps share the stash.
  */
 import { util, type Context } from '@aws-appsync/utils';
 import {
@@ -62,8 +64,12 @@ export function request(
   ctx.stash.tokenTtl =
     Math.floor(accepted.dueAtMs / 1000) + settings.finishedRetentionDays * DAY_SECONDS;
   ctx.stash.dueAtMs = accepted.dueAtMs;
+  ctx.stash.onConflict = accepted.onConflict;
   if (accepted.clientToken !== null) {
     ctx.stash.tokenKey = clientTokenKey(owner, accepted.clientToken);
+  }
+  if (accepted.key !== null) {
+    ctx.stash.lookup = { owner, key: accepted.key };
   }
   return {};
 }

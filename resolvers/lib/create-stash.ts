@@ -1,8 +1,21 @@
 import type { ScheduleItem, ScheduleKey } from '../../src/domain/index.js';
+import type { ConflictPolicy } from '../../src/generated/graphql.js';
+import type { KeyLookup } from './key-lookup.js';
+
+/** A write of the key record planned by the key decision. */
+export interface KeyRecordWrite {
+  /** The schedule the record will name. */
+  readonly scheduleId: string;
+  /** Ids the record may name for the write to go ahead; empty: it must not exist. */
+  readonly expected: readonly string[];
+  readonly ttl: number;
+  /** True when this takes the key for the new item (a lost race refuses the request); false when it only moves a lagging record forward (best effort). */
+  readonly take: boolean;
+}
 
 /** What `createSchedule`'s pipeline steps share through `ctx.stash`. */
 export interface CreateScheduleStash {
-  /** The schedule this request would create (or replays). */
+  /** The schedule this request would create (or replays), as it stands once confirmed. */
   item: ScheduleItem;
   /** Key of the idempotency record; absent without a clientToken. */
   tokenKey?: ScheduleKey;
@@ -12,6 +25,26 @@ export interface CreateScheduleStash {
   tokenTtl: number;
   /** Due time in epoch ms, for the SQS delay. */
   dueAtMs: number;
+  /** What to do about a live holder of the key. */
+  onConflict: ConflictPolicy;
+  /** The key lookup, when the input has a key. */
+  lookup?: KeyLookup;
+  /** Key of the schedule the key record names, read by step 3. */
+  recordTarget?: ScheduleKey | null;
+  /** When the key record read was taken (epoch ms), if it says. */
+  recordTakenAt?: number;
+  /** The key record write step 5 makes, if any. */
+  keyWrite?: KeyRecordWrite;
+  /** An error raised once step 5 has moved a lagging key record forward. */
+  afterKeyWrite?: string;
+  /** REPLACE: the live holder this request supersedes. */
+  replacing?: ScheduleItem;
+  /** REPLACE: whether the holder was retired (the deciding write). */
+  retired?: boolean;
+  /** Set when the request is answered without writing (KEEP). */
+  done?: boolean;
+  /** A replay may re-put its item only when nothing else can have taken its key meanwhile. */
+  healBlocked?: boolean;
   /** The stored item when this request replays an earlier one with the same clientToken. */
   replay?: ScheduleItem;
   /** Whether this request's put created the schedule item. */

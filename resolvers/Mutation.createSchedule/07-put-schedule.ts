@@ -1,22 +1,28 @@
 /*
- * createSchedule step 3: writes the schedule item. On a replay the same put heals a crash
- * between the token record and the item; a condition failure then means the item exists.
+ * createSchedule step 7: writes the schedule item; under REPLACE unconfirmed (`supersedes`, not
+ * listed) until step 8 retires the holder. On a replay the same put heals a crash between the
+ * token record and the item; a condition failure then means the item exists.
  */
-import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
+import { runtime, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
 import { type ScheduleItem } from '../../src/domain/index.js';
 import { failOnError, isConditionFailure } from '../lib/common.js';
 import type { CreateScheduleStash } from '../lib/create-stash.js';
+import { putNewItemRequest, unconfirmedItem } from '../lib/supersede.js';
 
 /** Puts the planned (or replayed) item unless one with its key exists. */
 export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPutItemRequest {
+  if (ctx.stash.done) {
+    return runtime.earlyReturn(null);
+  }
+  if (ctx.stash.replay && ctx.stash.healBlocked) {
+    ctx.stash.created = false;
+    return runtime.earlyReturn(null);
+  }
+  const replacing = ctx.stash.replacing;
   const item = ctx.stash.replay ?? ctx.stash.item;
-  const { pk, sk, ...attributes } = item;
-  return {
-    operation: 'PutItem',
-    key: util.dynamodb.toMapValues({ pk, sk }),
-    attributeValues: util.dynamodb.toMapValues(attributes),
-    condition: { expression: 'attribute_not_exists(pk)' },
-  };
+  return putNewItemRequest(
+    replacing === undefined || replacing === null ? item : unconfirmedItem(item, replacing.id),
+  );
 }
 
 /**
@@ -26,6 +32,9 @@ export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPut
  * the fast path still hands it to the delay queue instead of leaving it to the stranded sweep.
  */
 export function response(ctx: Context<unknown, CreateScheduleStash>): ScheduleItem | null {
+  if (ctx.stash.done || (ctx.stash.replay && ctx.stash.healBlocked)) {
+    return null;
+  }
   if (isConditionFailure(ctx.error) && ctx.stash.replay) {
     ctx.stash.created = false;
     return null;

@@ -1,5 +1,5 @@
 /*
- * createSchedule step 2: claims the clientToken with a conditional put before the schedule
+ * createSchedule step 6: claims the clientToken with a conditional put before the schedule
  * exists, so two concurrent first attempts cannot both create a schedule.
  */
 import { runtime, util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
@@ -7,10 +7,10 @@ import { ErrorType } from '../../src/domain/index.js';
 import { failOnError, isConditionFailure } from '../lib/common.js';
 import type { CreateScheduleStash } from '../lib/create-stash.js';
 
-/** Writes the idempotency record; skipped without a clientToken or on a replay. */
+/** Writes the idempotency record; skipped without a clientToken, on a replay or under KEEP. */
 export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPutItemRequest {
   const tokenKey = ctx.stash.tokenKey;
-  if (tokenKey === undefined || tokenKey === null || ctx.stash.replay) {
+  if (tokenKey === undefined || tokenKey === null || ctx.stash.replay || ctx.stash.done) {
     return runtime.earlyReturn(null);
   }
   return {

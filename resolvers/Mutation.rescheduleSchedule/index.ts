@@ -1,0 +1,55 @@
+/*
+ * rescheduleSchedule: moves a live schedule, found by id or by key, to a new due time. The id
+ * encodes the due time, so this writes a new item N and retires the old one O by the supersede
+ * protocol (resolvers/lib/supersede.ts); the key, if any, moves with it.
+ */
+import { util, type Context } from '@aws-appsync/utils';
+import {
+  ErrorType,
+  exactlyOne,
+  scheduleKey,
+  validateIdArgument,
+  validateScheduleKey,
+  type ScheduleItem,
+} from '../../src/domain/index.js';
+import type { MutationRescheduleScheduleArgs } from '../../src/generated/graphql.js';
+import { callerOwner, settingsFrom, valueOrFail } from '../lib/common.js';
+import { validateRescheduleDue, type RescheduleStash } from '../lib/reschedule-stash.js';
+
+/** Validates the arguments; the pipeline functions find O and move it. */
+export function request(
+  ctx: Context<MutationRescheduleScheduleArgs, RescheduleStash>,
+): Record<string, never> {
+  const settings = settingsFrom(ctx.env);
+  const args = ctx.args;
+  const hasId = args.id !== undefined && args.id !== null;
+  const hasKey = args.key !== undefined && args.key !== null;
+  valueOrFail(exactlyOne('id', hasId, 'key', hasKey));
+  const nowMs = util.time.nowEpochMilliSeconds();
+  const dueAtMs = valueOrFail(
+    validateRescheduleDue({ dueAt: args.dueAt, delaySeconds: args.delaySeconds }, nowMs, settings),
+  );
+  const owner = callerOwner(ctx.identity);
+  const stash = { owner, dueAtMs } as RescheduleStash;
+  if (hasKey) {
+    const key = valueOrFail(validateScheduleKey('key', args.key));
+    stash.lookup = { owner, key };
+  } else {
+    const id = valueOrFail(validateIdArgument('id', args.id ?? ''));
+    const key = scheduleKey(id, settings.bucketWidthSeconds);
+    if (key === null) {
+      util.error(`No schedule with id ${id}`, ErrorType.notFound);
+    }
+    stash.id = id;
+    stash.idKey = key;
+  }
+  Object.assign(ctx.stash, stash);
+  return {};
+}
+
+/** Returns the new schedule (its id changed; its key, payload, labels and channels did not). */
+export function response(
+  ctx: Context<MutationRescheduleScheduleArgs, RescheduleStash>,
+): ScheduleItem | undefined {
+  return ctx.stash.item;
+}
