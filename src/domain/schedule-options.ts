@@ -21,6 +21,18 @@ export const ALL_CHANNELS: readonly DeliveryChannel[] = ['SUBSCRIPTION', 'QUEUE'
 const POLICIES: readonly ConflictPolicy[] = ['REJECT', 'REPLACE', 'KEEP'];
 const ORDERS: readonly SortOrder[] = ['ASC', 'DESC'];
 
+/**
+ * Whether a value is a list. APPSYNC_JS has no Array.isArray; a GraphQL list argument is the only
+ * object with a numeric length that reaches these checks.
+ */
+function isList(value: unknown): value is unknown[] {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { length?: unknown }).length === 'number'
+  );
+}
+
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
@@ -62,7 +74,7 @@ export function validateLabels(field: string, labels: unknown): Result<string[]>
   if (labels === undefined || labels === null) {
     return ok([]);
   }
-  if (!Array.isArray(labels)) {
+  if (!isList(labels)) {
     return fail(ErrorType.validation, `${field} must be a list; received ${describe(labels)}`);
   }
   if (labels.length > MAX_LABELS) {
@@ -95,10 +107,10 @@ export function validateDeliver(field: string, deliver: unknown): Result<Deliver
   if (deliver === undefined || deliver === null) {
     return ok(ALL_CHANNELS.slice());
   }
-  if (!Array.isArray(deliver) || deliver.length === 0) {
+  if (!isList(deliver) || deliver.length === 0) {
     return fail(
       ErrorType.validation,
-      `${field} must name at least one of SUBSCRIPTION and QUEUE; received ${Array.isArray(deliver) ? '[]' : describe(deliver)}`,
+      `${field} must name at least one of SUBSCRIPTION and QUEUE; received ${isList(deliver) ? '[]' : describe(deliver)}`,
     );
   }
   const accepted: DeliveryChannel[] = [];
@@ -158,10 +170,10 @@ export function validateStatusFilter(field: string, statuses: unknown): Result<S
   if (statuses === undefined || statuses === null) {
     return ok(ALL_STATUSES.slice());
   }
-  if (!Array.isArray(statuses) || statuses.length === 0) {
+  if (!isList(statuses) || statuses.length === 0) {
     return fail(
       ErrorType.validation,
-      `${field} must name at least one status; received ${Array.isArray(statuses) ? '[]' : describe(statuses)}`,
+      `${field} must name at least one status; received ${isList(statuses) ? '[]' : describe(statuses)}`,
     );
   }
   const accepted: ScheduleStatus[] = [];
