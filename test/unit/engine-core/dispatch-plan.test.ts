@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planHold, parseDelayMessage } from '../../../src/engine/dispatch-plan.js';
+import { planHold, planSupersede, parseDelayMessage } from '../../../src/engine/dispatch-plan.js';
 import { firedEventFrom } from '../../../src/engine/fired-event.js';
 
 const ID = '1805535107123-2-01JD3Q9W7K8M2N4P6R8T0V2X4Z';
@@ -67,6 +67,44 @@ describe('firedEventFrom', () => {
       payload: '{"a":1}',
       key: null,
       labels: [],
+    });
+  });
+});
+
+describe('planSupersede', () => {
+  const created = Date.parse('2027-03-20T09:46:47.123Z');
+  const replacement = { id: 'N', createdAt: new Date(created).toISOString() };
+
+  it('confirms a replacement once its old schedule is RESCHEDULED to it, however old', () => {
+    const old = { status: 'RESCHEDULED', rescheduledTo: 'N' } as const;
+    expect(planSupersede(replacement, old, created + 100)).toEqual({ kind: 'confirm' });
+    expect(planSupersede(replacement, old, created + 3_600_000)).toEqual({ kind: 'confirm' });
+  });
+
+  it.each([
+    ['still live', { status: 'PENDING' } as const],
+    ['rescheduled to another', { status: 'RESCHEDULED', rescheduledTo: 'M' } as const],
+    ['fired', { status: 'FIRED' } as const],
+    ['missing', null],
+  ])('waits while an old schedule %s may still be retired, then voids it', (_, old) => {
+    expect(planSupersede(replacement, old, created + 500)).toEqual({
+      kind: 'retry',
+      delaySeconds: 1,
+    });
+    expect(planSupersede(replacement, old, created + 60_000)).toMatchObject({ kind: 'retry' });
+    expect(planSupersede(replacement, old, created + 60_001)).toEqual({ kind: 'void' });
+  });
+
+  it('looks again after half the age, at most 10 s and not much past the settle time', () => {
+    const at = (ageMs: number) => planSupersede(replacement, { status: 'QUEUED' }, created + ageMs);
+    expect(at(6_000)).toEqual({ kind: 'retry', delaySeconds: 3 });
+    expect(at(40_000)).toEqual({ kind: 'retry', delaySeconds: 10 });
+    expect(at(57_500)).toEqual({ kind: 'retry', delaySeconds: 3 });
+  });
+
+  it('voids a replacement whose createdAt cannot be read', () => {
+    expect(planSupersede({ id: 'N', createdAt: 'garbage' }, null, created)).toEqual({
+      kind: 'void',
     });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketStartMs } from '../../../src/domain/keys.js';
 import {
   classifyLive,
+  holdsWatermark,
   nextWatermark,
   parseFeederEvent,
   sweepWindow,
@@ -150,4 +151,29 @@ describe('parseFeederEvent', () => {
       expect(!result.ok && result.message).toContain(`received ${JSON.stringify(event)}`);
     },
   );
+});
+
+describe('classifyLive: finished schedules', () => {
+  it.each(['FIRED', 'CANCELLED', 'RESCHEDULED'] as const)(
+    'never sends a %s schedule again, nor counts it as live work, in a normal or a recovery run',
+    (status) => {
+      const overdue = ref({
+        status,
+        dueAt: iso(NOW - 3_600_000),
+        queuedAt: iso(NOW - 3_600_000),
+        sendCount: 1,
+      });
+      for (const recovering of [false, true]) {
+        const action = classifyLive(overdue, sweepWindow(NOW, null, settings, recovering));
+        expect(action).toBe('finished');
+        expect(holdsWatermark(action)).toBe(false);
+      }
+    },
+  );
+
+  it('counts waiting schedules as live work and dead-lettered claims as not', () => {
+    expect(holdsWatermark('wait')).toBe(true);
+    expect(holdsWatermark('send')).toBe(true);
+    expect(holdsWatermark('dead')).toBe(false);
+  });
 });

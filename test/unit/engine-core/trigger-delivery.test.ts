@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { queueArnFromUrl, sqsRecordFromMessage } from '../../../src/aws/sqs-event.js';
 import { chunk, mapWithConcurrency } from '../../../src/engine/concurrency.js';
-import { deliver } from '../../../src/engine/delivery.js';
+import { deliver, sinksAskedFor } from '../../../src/engine/delivery.js';
 import type { FiredEvent } from '../../../src/engine/fired-event.js';
 import { MemoryMetrics, MetricName } from '../../../src/engine/observability.js';
 import { readEngineSettings } from '../../../src/engine/settings.js';
@@ -104,6 +104,33 @@ describe('deliver', () => {
     expect(outcome.delivered).toEqual([]);
     expect(outcome.failed.map((f) => f.channel)).toEqual(['bad']);
     expect(received).toEqual([]);
+  });
+
+  it('sends only to the channels asked for, so an unasked failing one does not matter', async () => {
+    // Prepare
+    const received: string[] = [];
+    const sinks = {
+      good: { send: async (e: FiredEvent) => void received.push(e.id) },
+      bad: failing,
+    };
+
+    // Act
+    const outcome = await deliver(EVENT, sinks, new Set(), ['good']);
+
+    // Assess
+    expect(outcome).toEqual({ delivered: ['good'], failed: [] });
+    expect(received).toEqual(['x']);
+  });
+});
+
+describe('sinksAskedFor', () => {
+  it('maps the delivery channels to the sinks recorded in deliveredTo; none given means both', () => {
+    expect(sinksAskedFor(['QUEUE'])).toEqual(['outputQueue']);
+    expect(sinksAskedFor(['SUBSCRIPTION'])).toEqual(['appsync']);
+    expect(sinksAskedFor(['SUBSCRIPTION', 'QUEUE']).sort()).toEqual(['appsync', 'outputQueue']);
+    expect(sinksAskedFor(undefined).sort()).toEqual(['appsync', 'outputQueue']);
+    expect(sinksAskedFor(null).sort()).toEqual(['appsync', 'outputQueue']);
+    expect(sinksAskedFor(new Set(['QUEUE'] as const))).toEqual(['outputQueue']);
   });
 });
 
