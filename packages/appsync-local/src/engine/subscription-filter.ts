@@ -61,13 +61,30 @@ const OPERATORS: Readonly<Record<string, (actual: unknown, expected: unknown) =>
   containsAny: (a, b) => Array.isArray(a) && Array.isArray(b) && b.some((x) => a.includes(x)),
 };
 
-/** Throws when the filter uses an operator AppSync does not define. */
+/**
+ * The value types AppSync documents per operator, where they are narrower than "any": `contains`
+ * and `notContains` take one integer, float or string (a list field matches when one element
+ * equals it, a string field when it holds it as a substring); `beginsWith` takes a string.
+ */
+const SCALAR_VALUE: Readonly<Record<string, (value: unknown) => boolean>> = {
+  contains: (v) => typeof v === 'string' || typeof v === 'number',
+  notContains: (v) => typeof v === 'string' || typeof v === 'number',
+  beginsWith: (v) => typeof v === 'string',
+};
+
+/** Throws when the filter uses an operator AppSync does not define, or a value it does not take. */
 export function checkSubscriptionFilter(filter: SubscriptionFilterSpec): void {
   for (const group of filter.filterGroup) {
     for (const rule of group.filters) {
       if (OPERATORS[rule.operator] === undefined) {
         throw new Error(
           `Unknown subscription filter operator "${rule.operator}" on ${rule.fieldName}`,
+        );
+      }
+      const accepts = SCALAR_VALUE[rule.operator];
+      if (accepts !== undefined && !accepts(rule.value)) {
+        throw new Error(
+          `Subscription filter operator "${rule.operator}" on ${rule.fieldName} takes ${rule.operator === 'beginsWith' ? 'a string' : 'one integer, float or string'}; received ${JSON.stringify(rule.value)}`,
         );
       }
     }

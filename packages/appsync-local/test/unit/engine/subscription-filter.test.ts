@@ -26,6 +26,9 @@ describe('AppSync enhanced subscription filters', () => {
     ['owner', 'beginsWith', 'al', true],
     ['owner', 'contains', 'lic', true],
     ['tags', 'contains', 'b', true],
+    // On a list, contains is element equality, never a substring of an element.
+    ['tags', 'contains', 'bb', false],
+    ['missing', 'contains', 'a', false],
     ['tags', 'notContains', 'c', true],
     ['tags', 'containsAny', ['c', 'a'], true],
     ['nested.level', 'eq', 3, true],
@@ -61,6 +64,20 @@ describe('AppSync enhanced subscription filters', () => {
     expect(matchesSubscriptionFilter(both, event)).toBe(false);
     expect(matchesSubscriptionFilter(either, event)).toBe(true);
     expect(matchesSubscriptionFilter(null, event)).toBe(true);
+  });
+
+  it('refuses a contains value AppSync does not take (a list, an object, null)', () => {
+    // Act / Assess
+    expect(() => checkSubscriptionFilter(single('tags', 'contains', ['a']))).toThrow(
+      'Subscription filter operator "contains" on tags takes one integer, float or string; received ["a"]',
+    );
+    expect(() => checkSubscriptionFilter(single('tags', 'notContains', null))).toThrow(
+      'received null',
+    );
+    expect(() => checkSubscriptionFilter(single('owner', 'beginsWith', 1))).toThrow(
+      'takes a string',
+    );
+    expect(() => checkSubscriptionFilter(single('tags', 'contains', 'a'))).not.toThrow();
   });
 
   it('names an unknown operator', () => {
