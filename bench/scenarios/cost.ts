@@ -31,8 +31,8 @@ const PUT_INDEX_WRITES = 2;
 
 /**
  * Counts what creating `count` schedules costs on their own (due in 10 minutes on the fast
- * path, in a day on the far path, so none fires during the count). Undefined when the stack
- * refuses `createSchedules` (not built yet): the caller models it instead.
+ * path, in a day on the far path, so none fires during the count). When the stack refuses
+ * `createSchedules` (not built yet), the reason instead: the caller models it.
  */
 async function measureCreates(
   bench: BenchStack,
@@ -40,14 +40,15 @@ async function measureCreates(
   concurrency: number,
   far: boolean,
   bulk: boolean,
-): Promise<UnitsPerSchedule | undefined> {
+): Promise<UnitsPerSchedule | string> {
   const dueAtMs = Date.now() + (far ? 86_400_000 : 600_000);
   const http = bench.http.snapshot();
   const sdk = bench.sdk.snapshot();
   try {
     await createMany(bench.stack, { count, concurrency, bulk, dueAtMs: () => dueAtMs });
   } catch (error) {
-    if (bulk) return undefined;
+    // The reason goes into the result, so a modelled bulk row says why it was not measured.
+    if (bulk) return error instanceof Error ? error.message : String(error);
     throw error;
   }
   return unitsPerSchedule(
@@ -108,8 +109,9 @@ async function measurePath(context: ScenarioContext, count: number, far: boolean
       publishesPerFiring,
       cost: costPerMillion(units),
       singleCreate: single as UnitsPerSchedule,
-      bulkCreate: bulkMeasured ?? modelledBulkCreate(path),
-      bulkMeasured: bulkMeasured !== undefined,
+      bulkCreate: typeof bulkMeasured === 'string' ? modelledBulkCreate(path) : bulkMeasured,
+      bulkMeasured: typeof bulkMeasured !== 'string',
+      bulkRefusal: typeof bulkMeasured === 'string' ? bulkMeasured.slice(0, 300) : undefined,
       shares: {
         publishRequestsPerFiring: publishesPerFiring,
         realtimeUpdatesPerFiring: updates / Math.max(1, fired),
@@ -248,6 +250,7 @@ export const costScenario: Scenario = {
               singleCreate: measured.singleCreate,
               bulkCreate: measured.bulkCreate,
               bulkCreate_is: bulkHow(measured),
+              bulkRefusal: measured.bulkRefusal,
               httpCalls: measured.run.httpCalls,
               sdkCalls: measured.run.sdkCalls,
             },
