@@ -28,6 +28,17 @@ const RESCHEDULE_SCHEDULE = `mutation RescheduleSchedule($id: ID!, $dueAt: AWSDa
   rescheduleSchedule(id: $id, dueAt: $dueAt) { id dueAt status }
 }`;
 
+/** A mutation the API refused, with the errorType it answered (or "HTTP <status>"). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly errorType: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
 interface GraphqlResponse {
   readonly data?: Record<string, unknown> | null;
   readonly errors?: readonly { message: string; errorType?: string }[];
@@ -55,15 +66,18 @@ async function callMutation<T>(
   try {
     body = JSON.parse(text) as GraphqlResponse;
   } catch {
-    throw new Error(
+    throw new ApiError(
       `${field} answered HTTP ${response.status} with non-JSON: ${text.slice(0, 200)}`,
+      `HTTP ${response.status}`,
     );
   }
   const value = body.data?.[field];
   if (value === undefined || value === null || (body.errors?.length ?? 0) > 0) {
     const first = body.errors?.[0];
-    throw new Error(
-      `${field} failed (HTTP ${response.status}): ${first?.errorType ?? 'no errorType'}: ${first?.message ?? text.slice(0, 200)}`,
+    const errorType = first?.errorType ?? 'no errorType';
+    throw new ApiError(
+      `${field} failed (HTTP ${response.status}): ${errorType}: ${first?.message ?? text.slice(0, 200)}`,
+      errorType,
     );
   }
   return value as T;
