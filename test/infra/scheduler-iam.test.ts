@@ -150,6 +150,30 @@ describe('IAM statements', () => {
     expect(statements.flatMap((s) => s.actions)).toContain('sqs:SendMessage');
   });
 
+  it('let the DynamoDB data source query the history index and batch-read the table it is given in ctx.env', () => {
+    // Prepare
+    const [, source] = findOne(
+      template,
+      'AWS::AppSync::DataSource',
+      (p) => p['Type'] === 'AMAZON_DYNAMODB',
+    );
+    const role = referencedIds(source.Properties?.['ServiceRoleArn'])[0] as string;
+    const [, api] = findOne(template, 'AWS::AppSync::GraphQLApi');
+    // Act
+    const statements = statementsOfRole(template, role).filter((s) =>
+      referencedIds(s.resources).includes(tableId),
+    );
+    const onIndexes = statements.filter((s) => JSON.stringify(s.resources).includes('/index/*'));
+    // Assess
+    expect(statements.flatMap((s) => s.actions)).toEqual(
+      expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:Query']),
+    );
+    expect(onIndexes.flatMap((s) => s.actions)).toContain('dynamodb:Query');
+    expect(api.Properties?.['EnvironmentVariables']).toMatchObject({
+      TABLE_NAME: { Ref: tableId },
+    });
+  });
+
   it('let the function roles write only to their own log groups', () => {
     // Act
     const logStatements = policyStatements(template).filter(
