@@ -64,7 +64,7 @@ describe('resolver bundling', () => {
     expect(create?.kind === 'PIPELINE' && create.functions[0]?.name).toBe(
       'Mutation_createSchedule_01_read_token',
     );
-    const code = await readFile(path.join(outDir, 'Query.schedule.js'), 'utf8');
+    const code = await readFile(path.join(outDir, 'Query.pendingSchedules.js'), 'utf8');
     expect(code).toMatch(/^import .* from "@aws-appsync\/utils";$/m);
     expect(code).not.toMatch(/^export \{[^}]*\bDATA_SOURCES\b/m);
     const steps = await readdir(path.join(outDir, 'Mutation.createSchedule'));
