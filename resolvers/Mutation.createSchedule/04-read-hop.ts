@@ -1,6 +1,6 @@
 /*
- * createSchedule step 4: reads the replacement of a RESCHEDULED schedule (one hop), then decides
- * what the key means for this request: take it, answer the live holder per onConflict, or retry.
+ * createSchedule step 4: reads the replacement of a RESCHEDULED schedule (one hop). `decideKey`,
+ * run by step 5 once the lookup is complete, says what the key means for this request.
  */
 import { util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
 import { ErrorType, SUPERSEDE_SETTLE_SECONDS, type ScheduleItem } from '../../src/domain/index.js';
@@ -20,30 +20,35 @@ export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBGet
   return scheduleReadRequest(lookup === undefined || lookup === null ? null : lookup.hopKey);
 }
 
-/** Records the hop and plans the key record write (step 5) or answers now. */
-export function response(ctx: Context<unknown, CreateScheduleStash>): ScheduleItem | null {
+/** Records the hop (a request with nothing to read skips this response). */
+export function response(ctx: Context<unknown, CreateScheduleStash>): null {
   failOnError(ctx.error);
   const lookup = ctx.stash.lookup;
+  if (lookup !== undefined && lookup !== null && lookup.hopKey) {
+    const width = settingsFrom(ctx.env).bucketWidthSeconds;
+    afterScheduleRead(lookup, ctx.result as ScheduleItem | null | undefined, width);
+  }
+  return null;
+}
+
+/**
+ * Decides what the key means for this request, once the lookup is complete: plans the key record
+ * write of step 5, answers KEEP, or raises the REJECT and retry errors. A replay only learns
+ * whether it may re-put a lost item.
+ */
+export function decideKey(stash: CreateScheduleStash, retentionDays: number): void {
+  const lookup = stash.lookup;
   if (lookup === undefined || lookup === null) {
-    return null;
+    return;
   }
-  const settings = settingsFrom(ctx.env);
-  if (lookup.hopKey) {
-    afterScheduleRead(
-      lookup,
-      ctx.result as ScheduleItem | null | undefined,
-      settings.bucketWidthSeconds,
-    );
-  }
-  const replay = ctx.stash.replay;
+  const replay = stash.replay;
   if (replay !== undefined && replay !== null) {
     // The first attempt took the key for its own item before writing it; if the record names
     // another schedule now, re-putting a lost item could give the key a second live holder.
-    ctx.stash.healBlocked = lookup.recordScheduleId !== replay.id;
-    return null;
+    stash.healBlocked = lookup.recordScheduleId !== replay.id;
+    return;
   }
-  decideKey(ctx.stash, lookup, settings.finishedRetentionDays);
-  return ctx.stash.schedule ?? null;
+  planKey(stash, lookup, retentionDays);
 }
 
 function describeKey(lookup: KeyLookup): string {
@@ -51,7 +56,7 @@ function describeKey(lookup: KeyLookup): string {
 }
 
 /** Plans the key for a first attempt; raises the REJECT and retry errors. */
-function decideKey(stash: CreateScheduleStash, lookup: KeyLookup, retentionDays: number): void {
+function planKey(stash: CreateScheduleStash, lookup: KeyLookup, retentionDays: number): void {
   const item = stash.item;
   const seen = lookup.recordScheduleId;
   const expected = seen === undefined ? [] : [seen];

@@ -5,12 +5,14 @@
  */
 import { runtime, util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
 import { ErrorType } from '../../src/domain/index.js';
-import { failOnError, isConditionFailure } from '../lib/common.js';
+import { failOnError, isConditionFailure, settingsFrom } from '../lib/common.js';
 import type { CreateScheduleStash } from '../lib/create-stash.js';
 import { keyRecordPutRequest } from '../lib/supersede.js';
+import { decideKey } from './04-read-hop.js';
 
-/** The planned key record write; skipped when step 4 planned none. */
+/** Decides the key, then makes the planned key record write; skipped when none is planned. */
 export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPutItemRequest {
+  decideKey(ctx.stash, settingsFrom(ctx.env).finishedRetentionDays);
   const write = ctx.stash.keyWrite;
   const lookup = ctx.stash.lookup;
   if (write === undefined || write === null || lookup === undefined || lookup === null) {

@@ -1,6 +1,6 @@
 /*
  * rescheduleSchedule step 4 (by key): reads the replacement of a RESCHEDULED schedule (one hop)
- * and settles which live schedule the key names, or why there is none.
+ * `settleHolder`, run by step 5, says which live schedule the key names, or why there is none.
  */
 import { util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
 import { ErrorType, type ScheduleItem } from '../../src/domain/index.js';
@@ -18,21 +18,30 @@ export function request(ctx: Context<unknown, RescheduleStash>): DynamoDBGetItem
   return scheduleReadRequest(lookup.hopKey);
 }
 
-/** By key: the live holder becomes O; no holder is NotFound, or the last one's state. */
+/** Records the hop (a request with nothing to read skips this response). */
 export function response(ctx: Context<unknown, RescheduleStash>): null {
   failOnError(ctx.error);
   const lookup = ctx.stash.lookup;
-  if (ctx.stash.old || lookup === undefined || lookup === null) {
-    return null;
-  }
-  if (lookup.hopKey) {
+  if (!ctx.stash.old && lookup !== undefined && lookup !== null && lookup.hopKey) {
     const width = settingsFrom(ctx.env).bucketWidthSeconds;
     afterScheduleRead(lookup, ctx.result as ScheduleItem | null | undefined, width);
   }
+  return null;
+}
+
+/**
+ * By key, once the lookup is complete: the live holder becomes O; with none, NotFoundError naming
+ * the key, or the last schedule's state (fired, cancelled, moved again meanwhile).
+ */
+export function settleHolder(stash: RescheduleStash): ScheduleItem {
+  const lookup = stash.lookup;
+  if (stash.old || lookup === undefined || lookup === null) {
+    return stash.old as ScheduleItem;
+  }
   const holder = liveHolder(lookup);
   if (holder !== null) {
-    ctx.stash.old = holder;
-    return null;
+    stash.old = holder;
+    return holder;
   }
   const last = lookup.schedule;
   if (last === undefined) {

@@ -10,17 +10,17 @@ import {
   isoFromEpochMs,
   makeScheduleId,
   scheduleKey,
-  type ScheduleItem,
 } from '../../src/domain/index.js';
 import { failOnError, isConditionFailure, settingsFrom } from '../lib/common.js';
 import { newScheduleItem } from '../lib/new-schedule.js';
 import type { RescheduleStash } from '../lib/reschedule-stash.js';
 import { putNewItemRequest, unconfirmedItem } from '../lib/supersede.js';
+import { settleHolder } from './04-read-hop.js';
 
 /** Plans N from O and puts it unless an item with its key exists. */
 export function request(ctx: Context<unknown, RescheduleStash>): DynamoDBPutItemRequest {
   const settings = settingsFrom(ctx.env);
-  const old = ctx.stash.old as ScheduleItem;
+  const old = settleHolder(ctx.stash);
   const dueAtMs = ctx.stash.dueAtMs;
   const nowMs = util.time.nowEpochMilliSeconds();
   const fastPath = isFastPath(dueAtMs, nowMs, settings);
