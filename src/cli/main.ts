@@ -1,17 +1,20 @@
 import { parseArgs } from 'node:util';
-import { SchedulerConnectionError, SchedulerError } from '../client/index.js';
+import { SchedulerConnectionError, SchedulerError, type WatchFilter } from '../client/index.js';
 import {
   DEFAULT_DATA_DIR,
   UsageError,
   cancelCommand,
   getCommand,
   pendingCommand,
+  rescheduleCommand,
   scheduleCommand,
   tokenCommand,
   watchCommand,
   type GlobalFlags,
   type Output,
 } from './commands.js';
+import { listCommand } from './list-command.js';
+import { scheduleFileCommand } from './schedule-file.js';
 
 const HELP = `precise-scheduler: schedule payloads for delivery at an exact time
 
@@ -22,11 +25,21 @@ Commands:
                                run the scheduler locally (GraphQL endpoint, console, queues);
                                dev --help lists its options
   schedule --at <ISO time> | --in <duration> --payload <JSON | @file> [--client-token <t>]
-  cancel <id>                  cancel a pending schedule
-  get <id>                     show one schedule
+           [--key <k> [--on-conflict reject|replace|keep]] [--label <l>]... [--deliver queue|subscription]...
+  schedule --file <items.jsonl>
+                               one create input per line ({"delaySeconds":60,"payload":{...}}),
+                               sent 25 per request; prints created N, failed M and each failed line
+  reschedule <id> | --key <k>  --at <ISO time> | --in <duration>
+                               move a pending schedule to a new due time (its id changes)
+  cancel <id> | --key <k>      cancel a pending schedule
+  get <id> | --key <k>         show one schedule
   pending [--from <ISO>] [--to <ISO>]
                                list pending schedules in due order
-  watch                        print each fired schedule with its lateness, live
+  list [--status <s>[,<s>]] [--label <l>] [--from <ISO>] [--to <ISO>] [--order asc|desc] [--limit <n>]
+                               schedules in every state (fired, cancelled... within retention);
+                               statuses: pending, queued, firing, fired, cancelled, rescheduled
+  watch [--id <id>] [--key <k>] [--label <l>]
+                               print each fired schedule with its lateness, live
   token <username> [--ttl 1h]  mint a dev JWT for the local stack
 
 Options:
@@ -54,10 +67,44 @@ const OPTIONS = {
   in: { type: 'string' },
   payload: { type: 'string' },
   'client-token': { type: 'string' },
+  key: { type: 'string' },
+  'on-conflict': { type: 'string' },
+  label: { type: 'string', multiple: true },
+  deliver: { type: 'string', multiple: true },
+  file: { type: 'string' },
+  status: { type: 'string', multiple: true },
+  order: { type: 'string' },
+  limit: { type: 'string' },
+  id: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   ttl: { type: 'string' },
 } as const;
+
+/** Options of a single `schedule` that `--file` replaces. */
+const SINGLE_SCHEDULE_OPTIONS = [
+  'at',
+  'in',
+  'payload',
+  'client-token',
+  'key',
+  'on-conflict',
+  'label',
+  'deliver',
+] as const;
+
+function watchFilter(values: { id?: string; key?: string; label?: string[] }): WatchFilter {
+  if ((values.label?.length ?? 0) > 1)
+    throw new UsageError(
+      `watch takes one --label; received ${values.label?.map((l) => `"${l}"`).join(', ')}`,
+    );
+  const label = values.label?.[0];
+  return {
+    ...(values.id === undefined ? {} : { id: values.id }),
+    ...(values.key === undefined ? {} : { key: values.key }),
+    ...(label === undefined ? {} : { label }),
+  };
+}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(
@@ -98,6 +145,14 @@ export async function runCli(
     };
     switch (command) {
       case 'schedule':
+        if (values.file !== undefined) {
+          const mixed = SINGLE_SCHEDULE_OPTIONS.filter((name) => values[name] !== undefined);
+          if (mixed.length > 0)
+            throw new UsageError(
+              `--file takes every input from the file; received also --${mixed.join(', --')}`,
+            );
+          return (await scheduleFileCommand(flags, values.file, out, errors)) ? 0 : 1;
+        }
         await scheduleCommand(
           flags,
           {
@@ -105,15 +160,27 @@ export async function runCli(
             in: values.in,
             payload: values.payload,
             clientToken: values['client-token'],
+            key: values.key,
+            onConflict: values['on-conflict'],
+            labels: values.label,
+            deliver: values.deliver,
           },
           out,
         );
         return 0;
+      case 'reschedule':
+        await rescheduleCommand(
+          flags,
+          argument,
+          { key: values.key, at: values.at, in: values.in },
+          out,
+        );
+        return 0;
       case 'cancel':
-        await cancelCommand(flags, argument, out);
+        await cancelCommand(flags, argument, values.key, out);
         return 0;
       case 'get':
-        return (await getCommand(flags, argument, out)) ? 0 : 1;
+        return (await getCommand(flags, argument, values.key, out)) ? 0 : 1;
       case 'pending':
         await pendingCommand(
           flags,
@@ -124,8 +191,22 @@ export async function runCli(
           out,
         );
         return 0;
+      case 'list':
+        await listCommand(
+          flags,
+          {
+            status: values.status,
+            labels: values.label,
+            from: values.from,
+            to: values.to,
+            order: values.order,
+            limit: values.limit,
+          },
+          out,
+        );
+        return 0;
       case 'watch':
-        await watchCommand(flags, out, signal);
+        await watchCommand(flags, watchFilter(values), out, signal);
         return 0;
       case 'token':
         await tokenCommand(flags, argument, values.ttl, out);
