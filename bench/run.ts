@@ -6,6 +6,7 @@ import { ensureRedisInstalled, startRedisServer, type RedisServer } from './lib/
 import { describeMachine, writeResult, type ScenarioResult } from './lib/result.js';
 import { summaryTable } from './lib/table.js';
 import { burstScenario } from './scenarios/burst.js';
+import { capacityScenario } from './scenarios/capacity.js';
 import { costScenario } from './scenarios/cost.js';
 import { createScenario } from './scenarios/create.js';
 import { farScenario } from './scenarios/far.js';
@@ -48,7 +49,7 @@ export interface BenchOptions {
 const DEFAULT_RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 /** Scenarios run only when named: too long for `all`, or needing a feature to be useful. */
-export const ON_DEMAND_SCENARIOS: readonly Scenario[] = [rescheduleScenario];
+export const ON_DEMAND_SCENARIOS: readonly Scenario[] = [rescheduleScenario, capacityScenario];
 
 const NAMED = [...SCENARIOS, ...ON_DEMAND_SCENARIOS];
 
