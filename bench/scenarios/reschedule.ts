@@ -3,6 +3,7 @@ import { estimateCreateRate, leadMsFor, warmUp } from '../lib/firing-run.js';
 import type { Figure } from '../lib/result.js';
 import type { RescheduleVerdict } from '../lib/reschedule-judge.js';
 import {
+  estimateRescheduleRate,
   runOursReschedule,
   runPeerReschedule,
   type RescheduleRun,
@@ -111,10 +112,11 @@ function variantFigures(label: string, ours: RescheduleRun, peer: RescheduleRun 
 async function runVariants(context: ScenarioContext, bench: BenchStack, count: number) {
   await warmUp(bench);
   const rate = await estimateCreateRate(bench, context.concurrency, context.bulk);
-  // Creating, then moving (assumed half as fast as creating), must end before the first old due.
+  const moveRate = await estimateRescheduleRate(bench, context.concurrency);
+  // Creating, then moving, must end before the first old due time.
   const leadMs = Math.max(
     context.quick ? 5000 : 20_000,
-    leadMsFor(count, rate) + leadMsFor(count, rate / 2),
+    leadMsFor(count, rate) + leadMsFor(count, moveRate),
   );
   const windowMs = context.quick ? 2000 : 10_000;
   const runs: { variant: Variant; ours: RescheduleRun; peer?: RescheduleRun }[] = [];
