@@ -44,4 +44,45 @@ describe.skipIf(!hasChromium)('web console in a real browser (Debian chromium)',
     expect(failedRequests).toEqual([]);
     await page.close();
   });
+
+  it('creates with labels, reschedules a pending schedule, and shows it in the history by status', async () => {
+    // Prepare
+    const page = await browser.newPage();
+    await page.goto(stack.consoleUrl);
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 10_000 });
+    await page.fill('#delay', '3600');
+    await page.fill('#payload', '{"labelled":true}');
+    await page.fill('#labels', 'alpha, beta ,');
+    await page.click('#create');
+    await page.locator('#create-status', { hasText: 'scheduled ' }).waitFor({ timeout: 5000 });
+    const oldId = /scheduled (\S+) for/.exec((await page.textContent('#create-status')) ?? '')?.[1];
+    const oldRow = page.locator(`#pending tr[data-id="${oldId}"]`);
+    await oldRow.waitFor({ timeout: 5000 });
+    const labels = await oldRow.locator('td.labels').textContent();
+
+    // Act
+    await oldRow.locator('button.reschedule').click();
+    await oldRow.locator('input.new-due').fill('7200');
+    await oldRow.locator('button.confirm').click();
+    await page.locator('#create-status', { hasText: 'rescheduled ' }).waitFor({ timeout: 5000 });
+    const newId = / to (\S+) for/.exec((await page.textContent('#create-status')) ?? '')?.[1];
+    await page.locator(`#pending tr[data-id="${newId}"]`).waitFor({ timeout: 5000 });
+    await page.selectOption('#history-status', 'RESCHEDULED');
+    await page.fill('#history-label', 'alpha');
+    await page.click('#history-show');
+    const historyRow = page.locator(`#history tr[data-id="${oldId}"]`);
+    await historyRow.waitFor({ timeout: 5000 });
+
+    // Assess
+    expect(labels).toBe('alpha, beta');
+    expect(newId).toBeDefined();
+    expect(newId).not.toBe(oldId);
+    expect(await oldRow.count()).toBe(0);
+    expect(await page.locator(`#pending tr[data-id="${newId}"] td.labels`).textContent()).toBe(
+      'alpha, beta',
+    );
+    expect(await historyRow.locator('td.status').textContent()).toBe(`RESCHEDULED → ${newId}`);
+    expect(await page.locator('#history tr').count()).toBe(1);
+    await page.close();
+  });
 });

@@ -1,12 +1,23 @@
 // The local console: plain browser JavaScript, no dependencies, served by the local endpoint.
 const PENDING_PAGE = 20;
 const FIRED_ROWS = 100;
+const HISTORY_PAGE = 20;
 const FIRED_QUERY =
-  'subscription OnFired { onScheduleFired { id owner dueAt firedAt latenessMs payload } }';
+  'subscription OnFired { onScheduleFired { id owner dueAt firedAt latenessMs payload key labels } }';
+const HISTORY_QUERY = `query History($filter: ScheduleFilter, $limit: Int, $nextToken: String) {
+  schedules(filter: $filter, limit: $limit, nextToken: $nextToken, order: DESC) {
+    items { id dueAt status labels payload latenessMs rescheduledTo }
+    nextToken
+  }
+}`;
+const RESCHEDULE = `mutation Reschedule($id: ID!, $dueAt: AWSDateTime, $delaySeconds: Int) {
+  rescheduleSchedule(id: $id, dueAt: $dueAt, delaySeconds: $delaySeconds) { id dueAt status }
+}`;
 
 const $ = (id) => document.getElementById(id);
 let config = { apiKey: '', graphqlPath: '/graphql' };
 let pendingToken = null;
+let historyToken = null;
 
 async function gql(query, variables) {
   const response = await fetch(config.graphqlPath, {
@@ -37,23 +48,62 @@ function showStatus(text, kind) {
   status.dataset.kind = kind;
 }
 
+function button(text, className, onClick) {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.className = `small ${className}`;
+  element.textContent = text;
+  element.addEventListener('click', onClick);
+  return element;
+}
+
 function pendingRow(schedule) {
   const tr = document.createElement('tr');
   tr.dataset.id = schedule.id;
-  const cancel = document.createElement('button');
-  cancel.type = 'button';
-  cancel.className = 'small cancel';
-  cancel.textContent = 'cancel';
-  cancel.addEventListener('click', () => cancelSchedule(schedule.id, tr));
   const actions = document.createElement('td');
-  actions.append(cancel);
-  tr.append(cell(schedule.dueAt), cell(schedule.status), cell(schedule.payload), actions);
+  const showActions = () =>
+    actions.replaceChildren(
+      button('reschedule', 'reschedule', () => askNewDueTime(schedule, actions, showActions)),
+      button('cancel', 'cancel', () => cancelSchedule(schedule.id, tr)),
+    );
+  showActions();
+  tr.append(
+    cell(schedule.dueAt),
+    cell(schedule.status),
+    cell((schedule.labels ?? []).join(', '), 'labels'),
+    cell(schedule.payload),
+    actions,
+  );
   return tr;
+}
+
+// The new due time: an ISO-8601 instant, or a whole number of seconds from now.
+function askNewDueTime(schedule, actions, restore) {
+  const input = document.createElement('input');
+  input.className = 'new-due';
+  input.value = schedule.dueAt;
+  input.setAttribute('aria-label', 'new due time (ISO-8601) or seconds from now');
+  const confirm = button('ok', 'confirm', () => rescheduleSchedule(schedule.id, input.value));
+  actions.replaceChildren(input, confirm, button('back', 'back', restore));
+  input.focus();
+}
+
+async function rescheduleSchedule(id, text) {
+  const value = text.trim();
+  const when = /^\d+$/.test(value) ? { delaySeconds: Number(value) } : { dueAt: value };
+  try {
+    const data = await gql(RESCHEDULE, { id, ...when });
+    const moved = data.rescheduleSchedule;
+    showStatus(`rescheduled ${id} to ${moved.id} for ${moved.dueAt}`, 'ok');
+    await loadPending(false);
+  } catch (error) {
+    showStatus(error.message, 'error');
+  }
 }
 
 async function loadPending(append) {
   const data = await gql(
-    'query Pending($limit: Int, $nextToken: String) { pendingSchedules(limit: $limit, nextToken: $nextToken) { items { id dueAt status payload } nextToken } }',
+    'query Pending($limit: Int, $nextToken: String) { pendingSchedules(limit: $limit, nextToken: $nextToken) { items { id dueAt status labels payload } nextToken } }',
     { limit: PENDING_PAGE, nextToken: append ? pendingToken : null },
   );
   const page = data.pendingSchedules;
@@ -80,9 +130,16 @@ function readInput(form) {
   } catch {
     throw new Error('the payload is not valid JSON');
   }
+  const labels = form.labels.value
+    .split(',')
+    .map((label) => label.trim())
+    .filter((label) => label !== '');
   const mode = form.querySelector('input[name="mode"]:checked').value;
-  if (mode === 'delay') return { delaySeconds: Number(form.delay.value), payload: payloadText };
-  return { dueAt: form.dueAt.value.trim(), payload: payloadText };
+  const when =
+    mode === 'delay'
+      ? { delaySeconds: Number(form.delay.value) }
+      : { dueAt: form.dueAt.value.trim() };
+  return { ...when, payload: payloadText, labels };
 }
 
 async function createSchedule(event) {
@@ -110,10 +167,49 @@ function showFired(event) {
     cell(`${event.latenessMs} ms`, late),
     cell(event.id),
     cell(event.payload),
+    cell((event.labels ?? []).join(', '), 'labels'),
   );
   $('fired').prepend(tr);
   while ($('fired').children.length > FIRED_ROWS) $('fired').lastElementChild.remove();
   document.querySelector(`#pending tr[data-id="${CSS.escape(event.id)}"]`)?.remove();
+}
+
+function historyRow(schedule) {
+  const tr = document.createElement('tr');
+  tr.dataset.id = schedule.id;
+  const lateness = schedule.latenessMs === null ? '' : `${schedule.latenessMs} ms`;
+  const status = schedule.rescheduledTo
+    ? `${schedule.status} → ${schedule.rescheduledTo}`
+    : schedule.status;
+  tr.append(
+    cell(schedule.dueAt),
+    cell(status, 'status'),
+    cell(lateness),
+    cell(schedule.id),
+    cell(schedule.labels.join(', '), 'labels'),
+    cell(schedule.payload),
+  );
+  return tr;
+}
+
+// Newest first; a page may be short while more follow, so "more" follows nextToken alone.
+async function loadHistory(append) {
+  const status = $('history-status').value;
+  const label = $('history-label').value.trim();
+  const filter = {
+    ...(status === '' ? {} : { status: [status] }),
+    ...(label === '' ? {} : { label }),
+  };
+  const data = await gql(HISTORY_QUERY, {
+    filter,
+    limit: HISTORY_PAGE,
+    nextToken: append ? historyToken : null,
+  });
+  const page = data.schedules;
+  if (!append) $('history').replaceChildren();
+  for (const item of page.items) $('history').append(historyRow(item));
+  historyToken = page.nextToken ?? null;
+  $('history-more').hidden = historyToken === null;
 }
 
 function setConnection(state, text) {
@@ -165,6 +261,13 @@ async function start() {
   );
   $('more').addEventListener('click', () =>
     loadPending(true).catch((e) => showStatus(e.message, 'error')),
+  );
+  $('history-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadHistory(false).catch((e) => showStatus(e.message, 'error'));
+  });
+  $('history-more').addEventListener('click', () =>
+    loadHistory(true).catch((e) => showStatus(e.message, 'error')),
   );
   subscribe();
   await loadPending(false).catch((error) => showStatus(error.message, 'error'));
