@@ -52,6 +52,20 @@ export function isConditionalCheckFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * The claim's condition: live and confirmed (no `supersedes`; a FIRING item never has it), or
+ * FIRING and held by this message, by nobody, or stale. Written as an OR of ANDs without
+ * parentheses (AND binds tighter than OR, as DynamoDB documents under "Precedence in
+ * conditions"): dynalite's parser backtracks on every nested parenthesis, and the nested form
+ * cost it about 8 ms per claim against 0.6 ms for this one, most of its CPU in a burst.
+ */
+const CLAIM_CONDITION = [
+  '#status IN (:pending, :queued) AND attribute_not_exists(supersedes)',
+  '#status = :firing AND claimedBy = :messageId',
+  '#status = :firing AND attribute_not_exists(claimedBy)',
+  '#status = :firing AND claimedAt < :staleBefore',
+].join(' OR ');
+
 /** The primary key alone: DynamoDB refuses a Key with any other attribute. */
 function keyOf(key: ScheduleKey): Record<string, AttributeValue> {
   return { pk: { S: key.pk }, sk: { S: key.sk } };
@@ -146,8 +160,7 @@ export class ScheduleStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keyOf(request.key),
-          ConditionExpression:
-            'attribute_not_exists(supersedes) AND (#status IN (:pending, :queued) OR (#status = :firing AND (claimedBy = :messageId OR attribute_not_exists(claimedBy) OR claimedAt < :staleBefore)))',
+          ConditionExpression: CLAIM_CONDITION,
           // A redelivery or takeover keeps the first claim's firedAt, so every copy is identical.
           UpdateExpression:
             'SET #status = :firing, claimedBy = :messageId, claimedAt = :now, firedAt = if_not_exists(firedAt, :now) REMOVE pendingOwner',
