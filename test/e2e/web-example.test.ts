@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('the Amplify JS v6 web example in Debian chromium'
     await fired.waitFor({ timeout: 20_000 });
     await page
       .locator('[data-testid="pending-item"]', { hasText: '{"cancel":"me"}' })
-      .locator('button')
+      .locator('[data-testid="cancel"]')
       .click();
     await page
       .locator('[data-testid="pending-item"]', { hasText: '{"cancel":"me"}' })
@@ -88,5 +88,51 @@ describe.skipIf(!hasChromium)('the Amplify JS v6 web example in Debian chromium'
       }),
     });
     expect(await status.json()).toEqual({ data: { schedule: { status: 'CANCELLED' } } });
+  });
+
+  it('creates with a key and labels, and snoozes it 5 minutes with rescheduleSchedule', async () => {
+    // Prepare
+    const page = await browser.newPage();
+    const { port } = site.address() as AddressInfo;
+    const query = new URLSearchParams({ endpoint: stack.httpsGraphqlUrl, apiKey: stack.apiKey });
+    await page.goto(`http://127.0.0.1:${port}/?${query.toString()}`);
+    await page.locator('#status', { hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+    const byKey = async () => {
+      const response = await fetch(stack.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },
+        body: JSON.stringify({
+          query: '{ schedule(key: "snooze-me") { id dueAt labels status } }',
+        }),
+      });
+      return ((await response.json()) as { data: { schedule: Record<string, unknown> | null } })
+        .data.schedule;
+    };
+
+    // Act
+    await page.fill('#delay', '3600');
+    await page.fill('#payload', '{"snooze":"me"}');
+    await page.fill('#key', 'snooze-me');
+    await page.fill('#labels', 'web, demo');
+    await page.click('#create button');
+    const row = page.locator('[data-testid="pending-item"]', { hasText: 'key snooze-me' });
+    await row.waitFor({ timeout: 10_000 });
+    const created = await byKey();
+    const rowText = await row.textContent();
+    await row.locator('[data-testid="snooze"]').click();
+    await page
+      .locator(`[data-testid="pending-item"][data-id="${String(created?.['id'])}"]`)
+      .waitFor({ state: 'detached', timeout: 10_000 });
+    const snoozed = await byKey();
+
+    // Assess
+    expect(rowText).toContain('key snooze-me [web, demo] {"snooze":"me"}');
+    expect(created).toMatchObject({ labels: ['web', 'demo'], status: 'PENDING' });
+    expect(snoozed?.['id']).not.toBe(created?.['id']);
+    expect(Date.parse(String(snoozed?.['dueAt'])) - Date.parse(String(created?.['dueAt']))).toBe(
+      300_000,
+    );
+    expect(await row.textContent()).toContain(String(snoozed?.['dueAt']));
+    await page.close();
   });
 });
