@@ -11,7 +11,8 @@ import {
   makeScheduleId,
   scheduleKey,
   validateCreateSchedule,
-  type ScheduleItem,
+  scheduleView,
+  type ScheduleView,
 } from '../../src/domain/index.js';
 import type { MutationCreateScheduleArgs } from '../../src/generated/graphql.js';
 import { callerOwner, settingsFrom } from '../lib/common.js';
@@ -77,6 +78,7 @@ export function request(
 /** Returns the schedule the steps created, replayed or found. */
 export function response(
   ctx: Context<MutationCreateScheduleArgs, CreateScheduleStash>,
-): ScheduleItem | undefined {
-  return ctx.stash.schedule;
+): ScheduleView | undefined {
+  const item = ctx.stash.schedule;
+  return item === undefined || item === null ? undefined : scheduleView(item);
 }

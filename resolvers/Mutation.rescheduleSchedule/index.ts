@@ -10,7 +10,8 @@ import {
   scheduleKey,
   validateIdArgument,
   validateScheduleKey,
-  type ScheduleItem,
+  scheduleView,
+  type ScheduleView,
 } from '../../src/domain/index.js';
 import type { MutationRescheduleScheduleArgs } from '../../src/generated/graphql.js';
 import { callerOwner, settingsFrom, valueOrFail } from '../lib/common.js';
@@ -50,6 +51,7 @@ export function request(
 /** Returns the new schedule (its id changed; its key, payload, labels and channels did not). */
 export function response(
   ctx: Context<MutationRescheduleScheduleArgs, RescheduleStash>,
-): ScheduleItem | undefined {
-  return ctx.stash.item;
+): ScheduleView | undefined {
+  const item = ctx.stash.item;
+  return item === undefined || item === null ? undefined : scheduleView(item);
 }

@@ -92,7 +92,10 @@ export function retireRequest(
   };
 }
 
-/** Confirms N after O was retired; a failed condition means the dispatcher confirmed it first. */
+/**
+ * Confirms N after O was retired. A failed condition means the dispatcher confirmed it first, or
+ * N was cancelled meanwhile: a cancelled N must not come back onto the owner index.
+ */
 export function confirmRequest(newItem: ScheduleItem, oldId: string): DynamoDBUpdateItemRequest {
   return {
     operation: 'UpdateItem',
@@ -102,8 +105,13 @@ export function confirmRequest(newItem: ScheduleItem, oldId: string): DynamoDBUp
       expressionValues: util.dynamodb.toMapValues({ ':owner': newItem.owner }),
     },
     condition: {
-      expression: 'supersedes = :old',
-      expressionValues: util.dynamodb.toMapValues({ ':old': oldId }),
+      expression: 'supersedes = :old AND #status IN (:pending, :queued)',
+      expressionNames: { '#status': 'status' },
+      expressionValues: util.dynamodb.toMapValues({
+        ':old': oldId,
+        ':pending': Status.pending,
+        ':queued': Status.queued,
+      }),
     },
   };
 }
