@@ -3,7 +3,14 @@ import { generateClient } from 'aws-amplify/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import { CREATE, ON_FIRED, readOutputQueue, waitFor, type FiredEvent } from './e2e-helpers.js';
+import {
+  CREATE,
+  FIRED_FIELDS,
+  ON_FIRED,
+  readOutputQueue,
+  waitFor,
+  type FiredEvent,
+} from './e2e-helpers.js';
 
 describe('an unmodified AWS Amplify JS v6 client against the local endpoint', () => {
   let stack: LocalStack;
@@ -69,5 +76,63 @@ describe('an unmodified AWS Amplify JS v6 client against the local endpoint', ()
     expect(received.find((event) => event.id === id)).toMatchObject({
       payload: '{"via":"amplify"}',
     });
+  });
+
+  it('subscribes with a label argument and reschedules by key through Amplify', async () => {
+    // Prepare
+    const client = generateClient();
+    const received: (FiredEvent & { key: string | null; labels: string[] })[] = [];
+    const subscription = (
+      client.graphql({
+        query: `subscription Fired($label: String) { onScheduleFired(label: $label) { ${FIRED_FIELDS} key labels } }`,
+        variables: { label: 'amp' },
+      }) as unknown as {
+        subscribe(observer: {
+          next(value: { data: { onScheduleFired: (typeof received)[number] } }): void;
+          error(e: unknown): void;
+        }): { unsubscribe(): void };
+      }
+    ).subscribe({
+      next: ({ data }) => received.push(data.onScheduleFired),
+      error: () => undefined,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const create = (input: Record<string, unknown>) =>
+      client.graphql({ query: CREATE, variables: { input } }) as Promise<{
+        data: { createSchedule: { id: string } };
+      }>;
+
+    // Act
+    const other = (await create({ delaySeconds: 1, payload: '"other"', labels: ['not-amp'] })).data
+      .createSchedule.id;
+    const first = (
+      await create({ delaySeconds: 3600, payload: '"amp"', key: 'amp-key', labels: ['amp'] })
+    ).data.createSchedule.id;
+    const moved = (await client.graphql({
+      query:
+        'mutation($key: String, $d: Int) { rescheduleSchedule(key: $key, delaySeconds: $d) { id key } }',
+      variables: { key: 'amp-key', d: 1 },
+    })) as { data: { rescheduleSchedule: { id: string; key: string } } };
+    const movedId = moved.data.rescheduleSchedule.id;
+    await waitFor('the labelled event', () => received.some((event) => event.id === movedId));
+    await readOutputQueue(stack, [other, movedId]);
+    // FIRED means every channel has it: the unlabelled event has been published by then.
+    const statusOf = async (id: string) =>
+      (
+        (await client.graphql({
+          query: 'query($id: ID) { schedule(id: $id) { status } }',
+          variables: { id },
+        })) as { data: { schedule: { status: string } } }
+      ).data.schedule.status;
+    for (let tries = 0; (await statusOf(other)) !== 'FIRED' && tries < 100; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    subscription.unsubscribe();
+
+    // Assess
+    expect(movedId).not.toBe(first);
+    expect(moved.data.rescheduleSchedule.key).toBe('amp-key');
+    expect(received.map((event) => [event.id, event.key, event.labels])).toEqual([
+      [movedId, 'amp-key', ['amp']],
+    ]);
   });
 });
