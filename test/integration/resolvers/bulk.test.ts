@@ -1,6 +1,8 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScheduleStore } from '../../../src/aws/schedule-store.js';
 import { scheduleKey } from '../../../src/domain/index.js';
-import { CREATE, startEngineHarness, userCaller, type EngineHarness } from './harness.js';
+import { CANCEL, CREATE, startEngineHarness, userCaller, type EngineHarness } from './harness.js';
 
 const BUCKET_WIDTH_SECONDS = 300;
 const RESULT_FIELDS =
@@ -195,5 +197,132 @@ describe('createSchedules through the engine and the APPSYNC_JS runtime (dynalit
       message: 'inputs must hold 1 to 25 items; received 26',
     });
     expect(none.errors?.[0]?.message).toBe('inputs must hold 1 to 25 items; received 0');
+  });
+});
+
+const CANCEL_MANY = `mutation CancelMany($ids: [ID!]!) {
+  cancelSchedules(ids: $ids) { id schedule { id status cancelledAt } error { errorType message } }
+}`;
+
+describe('cancelSchedules through the engine and the APPSYNC_JS runtime (dynalite)', () => {
+  let h: EngineHarness;
+  let store: ScheduleStore;
+  beforeAll(async () => {
+    h = await startEngineHarness();
+    store = new ScheduleStore(h.dynamo, h.services.tableName);
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  async function create(owner: string, delaySeconds: number): Promise<string> {
+    const result = await h.run(userCaller(owner), CREATE, {
+      input: { delaySeconds, payload: '{"c":1}' },
+    });
+    return result.data?.['createSchedule'].id as string;
+  }
+
+  function keyOf(id: string) {
+    return scheduleKey(id, BUCKET_WIDTH_SECONDS)!;
+  }
+
+  /** The dispatcher's own claim (the real conditional write), as when the schedule's message arrives. */
+  function claim(id: string, messageId: string) {
+    return store.claim({ key: keyOf(id), messageId, nowMs: Date.now(), staleBeforeMs: 0 });
+  }
+
+  it('per-id outcomes in order: cancelled, already cancelled, not found (another owner, unknown, not an id), fired, rescheduled', async () => {
+    // Prepare
+    const owner = 'cancel-a';
+    const far = await create(owner, 3600);
+    const fast = await create(owner, 30);
+    const cancelledBefore = await create(owner, 3600);
+    await h.run(userCaller(owner), CANCEL, { id: cancelledBefore });
+    const othersId = await create('cancel-b', 3600);
+    const claimed = await create(owner, 30);
+    expect(await claim(claimed, 'm-claimed')).not.toBeNull();
+    const moved = await create(owner, 3600);
+    const movedKey = keyOf(moved);
+    await h.dynamo.send(
+      new UpdateItemCommand({
+        TableName: h.services.tableName,
+        Key: { pk: { S: movedKey.pk }, sk: { S: movedKey.sk } },
+        UpdateExpression: 'SET #s = :r, rescheduledTo = :to',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':r': { S: 'RESCHEDULED' }, ':to': { S: 'new-id' } },
+      }),
+    );
+    const unknown = far.replace(/.$/, far.endsWith('0') ? '1' : '0');
+    const ids = [far, fast, cancelledBefore, othersId, unknown, 'not-an-id', claimed, moved, far];
+
+    // Act
+    const result = await h.run(userCaller(owner), CANCEL_MANY, { ids });
+
+    // Assess
+    expect(result.errors).toBeUndefined();
+    const results = result.data?.['cancelSchedules'] as {
+      id: string;
+      schedule: { id: string; status: string; cancelledAt: string } | null;
+      error: { errorType: string; message: string } | null;
+    }[];
+    expect(results.map((r) => r.id)).toEqual(ids);
+    expect(results.map((r) => r.error?.errorType ?? r.schedule?.status)).toEqual([
+      'CANCELLED',
+      'CANCELLED',
+      'AlreadyCancelledError',
+      'NotFoundError',
+      'NotFoundError',
+      'NotFoundError',
+      'AlreadyFiredError',
+      'ConflictError',
+      'CANCELLED',
+    ]);
+    expect(results[0]?.error).toBeNull();
+    expect(results[3]?.error?.message).toBe(`No schedule with id ${othersId}`);
+    expect(results[7]?.error?.message).toContain('rescheduled to new-id');
+    expect(results[8]?.schedule?.cancelledAt).toBe(results[0]?.schedule?.cancelledAt);
+    expect(await h.getItem(keyOf(othersId).pk, keyOf(othersId).sk)).toMatchObject({
+      status: 'PENDING',
+      owner: 'cancel-b',
+    });
+    expect(await h.getItem(keyOf(claimed).pk, keyOf(claimed).sk)).toMatchObject({
+      status: 'FIRING',
+    });
+    // A cancel that returned success: the dispatcher's claim of the message now fails.
+    expect(await claim(fast, 'm-fast')).toBeNull();
+    expect(await claim(far, 'm-far')).toBeNull();
+    expect(await h.getItem(keyOf(fast).pk, keyOf(fast).sk)).toMatchObject({
+      status: 'CANCELLED',
+    });
+  });
+
+  it('a selection of id alone still cancels', async () => {
+    // Prepare
+    const id = await create('cancel-id-only', 3600);
+
+    // Act
+    const result = await h.run(
+      userCaller('cancel-id-only'),
+      'mutation C($ids: [ID!]!) { cancelSchedules(ids: $ids) { id } }',
+      { ids: [id] },
+    );
+
+    // Assess
+    expect(result.data?.['cancelSchedules']).toEqual([{ id }]);
+    expect(await h.getItem(keyOf(id).pk, keyOf(id).sk)).toMatchObject({ status: 'CANCELLED' });
+  });
+
+  it('refuses 26 ids and none with one ValidationError naming the count', async () => {
+    // Act
+    const ids = Array.from({ length: 26 }, () => 'x');
+    const tooMany = await h.run(userCaller('cancel-count'), CANCEL_MANY, { ids });
+    const none = await h.run(userCaller('cancel-count'), CANCEL_MANY, { ids: [] });
+
+    // Assess
+    expect(tooMany.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: 'ids must hold 1 to 25 items; received 26',
+    });
+    expect(none.errors?.[0]?.message).toBe('ids must hold 1 to 25 items; received 0');
   });
 });
