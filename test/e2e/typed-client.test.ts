@@ -316,11 +316,14 @@ describe('typed client and CLI: keys, reschedule, history, bulk and filtered wat
     const flags = ['--endpoint', stack.graphqlUrl, '--jwt', await stack.mintToken('file-user')];
     const out = capture();
     const errors = capture();
+    const terminal: string[] = [];
+    const tty = { ...capture(), isTTY: true, write: (text: string) => terminal.push(text) };
 
     // Act
     const code = await runCli(['schedule', '--file', file, ...flags], out, errors, {});
     const listed = capture();
     await runCli(['list', '--label', 'file', '--json', ...flags], listed, capture(), {});
+    await runCli(['schedule', '--file', file, ...flags], capture(), tty, {});
     await rm(dir, { recursive: true, force: true });
 
     // Assess
@@ -329,6 +332,12 @@ describe('typed client and CLI: keys, reschedule, history, bulk and filtered wat
     expect(errors.lines.filter((l) => l.startsWith('line '))).toEqual([
       expect.stringMatching(/^line 5: ValidationError: not valid JSON/),
       expect.stringMatching(/^line 12: ValidationError: .*dueAt/),
+    ]);
+    // 29 lines sent (line 5 never is), in two chunks: the line is redrawn in place.
+    expect(terminal).toEqual([
+      expect.stringMatching(/^\r\d+\/29 sent: /),
+      '\r29/29 sent: 28 created, 1 failed',
+      '\n',
     ]);
     const payloads = listed.lines.map(
       (l) => JSON.parse((JSON.parse(l) as { payload: string }).payload) as { line: number },
