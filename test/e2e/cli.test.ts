@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +112,40 @@ describe('npm start command line', () => {
     expect(token.split('.')).toHaveLength(3);
     expect(result.status).toBe(200);
     expect(result.errors).toBeUndefined();
+  });
+
+  it('precise-scheduler schedule --file: exit 1, the summary on stdout, the bad line on stderr', async () => {
+    // Prepare
+    const stack = await startLocalStack({ memory: true, port: 0, quiet: true });
+    const file = join(dir, 'items.jsonl');
+    await writeFile(
+      file,
+      '{"delaySeconds":3600,"payload":{"n":1}}\n{"delaySeconds":3600,"payload":{"n":2},"colour":"red"}\n',
+    );
+    const args = [
+      'schedule',
+      '--file',
+      file,
+      '--endpoint',
+      stack.graphqlUrl,
+      '--api-key',
+      stack.apiKey,
+    ];
+
+    // Act
+    const child = spawn(process.execPath, ['bin/precise-scheduler.js', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    await stack.stop();
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toBe('created 1, failed 1\n');
+    expect(stderr).toContain('line 2: ValidationError: unknown field "colour"');
   });
 });
