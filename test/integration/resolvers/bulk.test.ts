@@ -155,7 +155,7 @@ describe('createSchedules through the engine and the APPSYNC_JS runtime (dynalit
 
     // Assess
     expect(result.errors).toBeUndefined();
-    const [a, b, c] = result.data?.['createSchedules'];
+    const [a, b, c] = result.data?.['createSchedules'] ?? [];
     expect(b.schedule.id).toBe(a.schedule.id);
     expect(c.error.errorType).toBe('IdempotencyConflictError');
     expect((await delayedIds()).filter((id) => id === a.schedule.id)).toHaveLength(1);
