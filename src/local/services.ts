@@ -4,6 +4,7 @@ import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { createDynamoClient, createSqsClient } from '../aws/clients.js';
 import { scheduleTableDefinition, waitUntilTableActive } from '../aws/table.js';
 import { startServiceThread } from './service-thread.js';
+import { upgradeTable } from './table-upgrade.js';
 
 /** Names of the local resources; the defaults match the CDK stack's logical names. */
 export interface LocalResourceNames {
@@ -163,17 +164,25 @@ export interface LocalQueues {
 
 /**
  * Creates the schedules table (if missing) and the delay and output queues with their DLQs.
- * `maxReceiveCount` is how often a message is received before it moves to the DLQ.
+ * A table from an earlier version whose indexes differ is first rebuilt with its items (see
+ * table-upgrade.ts), with its progress sent to `log`. `maxReceiveCount` is how often a message
+ * is received before it moves to the DLQ.
  */
 export async function createLocalResources(
   dynamo: LocalDynamo,
   sqs: LocalSqs,
   names: LocalResourceNames = DEFAULT_RESOURCE_NAMES,
-  options: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
+  options: {
+    visibilityTimeoutSeconds?: number;
+    maxReceiveCount?: number;
+    log?: (message: string) => void;
+  } = {},
 ): Promise<LocalQueues> {
   const dynamoClient = createDynamoClient({ dynamoEndpoint: dynamo.endpoint });
+  const definition = scheduleTableDefinition(names.table);
+  await upgradeTable(dynamoClient, definition, { log: options.log });
   try {
-    await dynamoClient.send(new CreateTableCommand(scheduleTableDefinition(names.table)));
+    await dynamoClient.send(new CreateTableCommand(definition));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
