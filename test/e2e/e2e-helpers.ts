@@ -169,3 +169,112 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
     ],
   });
 }
+
+/** A fired event's fields including its key and labels (issue 16). */
+export const FIRED_FIELDS_KEYED = `${FIRED_FIELDS} key labels`;
+
+/** One event as a consumer received it, with the wall-clock time it arrived. */
+export interface Delivery {
+  readonly event: FiredEvent;
+  readonly receivedAt: number;
+}
+
+/** A live `onScheduleFired` subscription over the AppSync real-time socket. */
+export interface FiredWatch {
+  readonly deliveries: Delivery[];
+  close(): void;
+}
+
+/**
+ * Subscribes to `onScheduleFired` with the given filter arguments over AppSync real-time (as
+ * Amplify does), and records every event with its arrival time; resolves once `start_ack` came.
+ * `auth` is the authorization JSON without `host`, e.g. `{ 'x-api-key': key }`.
+ */
+export async function watchFired(
+  stack: LocalStack,
+  auth: Record<string, string>,
+  filter: { id?: string; key?: string; label?: string } = {},
+): Promise<FiredWatch> {
+  const authorization = { host: new URL(stack.graphqlUrl).host, ...auth };
+  const socket = await openRealtime(stack.realtimeUrl, authorization);
+  const deliveries: Delivery[] = [];
+  socket.send({ type: 'connection_init' });
+  await socket.next('connection_ack');
+  const query = `subscription W($id: ID, $key: String, $label: String) {
+    onScheduleFired(id: $id, key: $key, label: $label) { ${FIRED_FIELDS_KEYED} } }`;
+  socket.send({
+    id: 'w',
+    type: 'start',
+    payload: { data: JSON.stringify({ query, variables: filter }), extensions: { authorization } },
+  });
+  const answered = (m: RealtimeClient['messages'][number]) =>
+    m.id === 'w' && (m.type === 'start_ack' || m.type === 'error');
+  await waitFor('start_ack or error', () => socket.messages.some(answered));
+  const ack = socket.messages.find(answered);
+  if (ack?.type !== 'start_ack') {
+    socket.close();
+    throw new Error(`subscription refused: ${JSON.stringify(ack?.payload)}`);
+  }
+  // The socket's own list is appended to on every message; stamp each data message as it lands.
+  let cursor = 0;
+  const timer = setInterval(() => {
+    while (socket.messages.length > cursor) {
+      const message = socket.messages[cursor];
+      cursor += 1;
+      if (message?.type !== 'data') continue;
+      const data = (message.payload as { data?: { onScheduleFired?: FiredEvent } }).data;
+      if (data?.onScheduleFired) {
+        deliveries.push({ event: data.onScheduleFired, receivedAt: Date.now() });
+      }
+    }
+  }, 5);
+  return {
+    deliveries,
+    close: () => {
+      clearInterval(timer);
+      socket.close();
+    },
+  };
+}
+
+/** A background reader of the output queue that keeps every message (duplicates included). */
+export interface OutputCollector {
+  readonly deliveries: Delivery[];
+  stop(): Promise<void>;
+}
+
+/** Reads (and deletes) everything that reaches the output queue until stopped. */
+export function collectOutputQueue(stack: LocalStack): OutputCollector {
+  const client = createSqsClient({ sqsEndpoint: stack.sqsEndpoint });
+  const deliveries: Delivery[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack.outputQueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+        }),
+      );
+      const receivedAt = Date.now();
+      for (const message of Messages) {
+        deliveries.push({ event: JSON.parse(message.Body ?? '{}') as FiredEvent, receivedAt });
+      }
+      if (Messages.length > 0) {
+        const Entries = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
+        await client.send(
+          new DeleteMessageBatchCommand({ QueueUrl: stack.outputQueueUrl, Entries }),
+        );
+      }
+    }
+  })();
+  return {
+    deliveries,
+    stop: async () => {
+      running = false;
+      await loop;
+      client.destroy();
+    },
+  };
+}

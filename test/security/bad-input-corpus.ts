@@ -14,6 +14,8 @@ export interface CorpusEntry {
   readonly expectedDueAtMs?: number | null;
   /** For a create whose payload is judged: the JSON text to store, or null when it must be refused. */
   readonly expectedPayload?: string | null;
+  /** For a request that must be refused: texts its error message must hold (field and value). */
+  readonly mustName?: readonly string[];
 }
 
 type Random = () => number;
@@ -380,6 +382,74 @@ function envelopeEntry(random: Random): CorpusEntry {
   };
 }
 
+const SCHEDULE_FIELDS = 'id status';
+const RESCHEDULE = `mutation R($id: ID, $key: String, $dueAt: AWSDateTime, $delaySeconds: Int) {
+  rescheduleSchedule(id: $id, key: $key, dueAt: $dueAt, delaySeconds: $delaySeconds) { ${SCHEDULE_FIELDS} } }`;
+const HISTORY = `query H($filter: ScheduleFilter, $limit: Int, $order: SortOrder) {
+  schedules(filter: $filter, limit: $limit, order: $order) { items { id } nextToken } }`;
+const CREATE_MANY = `mutation M($inputs: [CreateScheduleInput!]!) {
+  createSchedules(inputs: $inputs) { schedule { id } error { errorType message } } }`;
+const CANCEL_MANY = `mutation N($ids: [ID!]!) {
+  cancelSchedules(ids: $ids) { id schedule { id } error { errorType message } } }`;
+const SOME_ID = '1795439747817-3-01M848RQR1FYM0NV9TKCAFCCSQ';
+
+function refusal(query: string, variables: object, mustName: readonly string[]): CorpusEntry {
+  return { kind: 'issue-16-17', body: JSON.stringify({ query, variables }), mustName };
+}
+
+/**
+ * Inputs of keys, labels, channels, reschedule, history and bulk calls (issues 16 and 17) that
+ * must each be refused with an error naming the field and the value received.
+ */
+export function keysLabelsBulkEntries(): CorpusEntry[] {
+  const create = (extra: object, mustName: readonly string[]) =>
+    refusal(CREATE_SCHEDULE, { input: { delaySeconds: 600, payload: '{}', ...extra } }, mustName);
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ delaySeconds: 600, payload: `{"i":${i}}` }));
+  const ids = (n: number) => Array.from({ length: n }, () => SOME_ID);
+  const labels11 = Array.from({ length: 11 }, (_, i) => `l${i}`);
+  return [
+    create({ key: 'k'.repeat(129) }, ['key', '129']),
+    create({ key: 'bad key!' }, ['key', 'bad key!']),
+    create({ key: '' }, ['key', '0']),
+    create({ onConflict: 'REPLACE' }, ['onConflict', 'REPLACE']),
+    create({ labels: labels11 }, ['labels', '11']),
+    create({ labels: ['l'.repeat(65)] }, ['labels[0]', '65']),
+    create({ labels: ['x', 'x'] }, ['labels[1]', 'x']),
+    create({ labels: ['a b'] }, ['labels[0]', 'a b']),
+    create({ deliver: [] }, ['deliver', '[]']),
+    create({ deliver: ['QUEUE', 'QUEUE'] }, ['deliver[1]', 'QUEUE']),
+    refusal(RESCHEDULE, { delaySeconds: 60 }, ['id', 'key', 'neither']),
+    refusal(RESCHEDULE, { id: SOME_ID, key: 'k', delaySeconds: 60 }, ['id', 'key', 'both']),
+    refusal(RESCHEDULE, { key: 'k' }, ['dueAt', 'delaySeconds', 'neither']),
+    refusal(RESCHEDULE, { key: 'k', dueAt: '2020-01-01T00:00:00.000Z' }, ['dueAt', '2020-01-01']),
+    refusal(
+      'query Q($id: ID, $key: String) { schedule(id: $id, key: $key) { id } }',
+      { id: SOME_ID, key: 'k' },
+      ['id', 'key', 'both'],
+    ),
+    refusal(
+      'mutation C($id: ID, $key: String) { cancelSchedule(id: $id, key: $key) { id } }',
+      { id: SOME_ID, key: 'k' },
+      ['id', 'key', 'both'],
+    ),
+    refusal(HISTORY, { limit: 0 }, ['limit', '0']),
+    refusal(HISTORY, { limit: 101 }, ['limit', '101']),
+    refusal(HISTORY, { order: 'SIDEWAYS' }, ['order', 'SIDEWAYS']),
+    refusal(HISTORY, { filter: { status: [] } }, ['status', '[]']),
+    refusal(
+      HISTORY,
+      { filter: { from: '2031-01-02T00:00:00.000Z', to: '2031-01-01T00:00:00.000Z' } },
+      ['from', 'to', '2031-01-02T00:00:00.000Z', '2031-01-01T00:00:00.000Z'],
+    ),
+    refusal(HISTORY, { filter: { label: 'a b' } }, ['label', 'a b']),
+    refusal(CREATE_MANY, { inputs: [] }, ['inputs', '0']),
+    refusal(CREATE_MANY, { inputs: many(26) }, ['inputs', '26']),
+    refusal(CANCEL_MANY, { ids: [] }, ['ids', '0']),
+    refusal(CANCEL_MANY, { ids: ids(26) }, ['ids', '26']),
+  ];
+}
+
 /** Generates `size` hostile requests from `seed`; the same seed gives the same corpus. */
 export function generateCorpus(size: number, seed: number, nowMs: number): CorpusEntry[] {
   const random = seededRandom(seed);
@@ -394,6 +464,7 @@ export function generateCorpus(size: number, seed: number, nowMs: number): Corpu
     () => pageEntry(random, nowMs),
     () => documentEntry(random),
     () => envelopeEntry(random),
+    () => pick(random, keysLabelsBulkEntries()),
   ];
   return Array.from({ length: size }, (_, index) =>
     (makers[index % makers.length] as () => CorpusEntry)(),
