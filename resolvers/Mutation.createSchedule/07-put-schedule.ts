@@ -1,9 +1,10 @@
 /*
  * createSchedule step 7: writes the schedule item; under REPLACE unconfirmed (`supersedes`, not
  * listed) until step 8 retires the holder. On a replay the same put heals a crash between the
- * token record and the item; a condition failure then means the item exists.
+ * token record and the item; a condition failure then means the item exists. A recorded item older
+ * than the retention period is never put again: if it is gone, it finished and expired.
  */
-import { runtime, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
+import { runtime, util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
 import { type ScheduleItem } from '../../src/domain/index.js';
 import { failOnError, isConditionFailure } from '../lib/common.js';
 import type { CreateScheduleStash } from '../lib/create-stash.js';
@@ -14,7 +15,14 @@ export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPut
   if (ctx.stash.done) {
     return runtime.earlyReturn(null);
   }
-  if (ctx.stash.replay && ctx.stash.healBlocked) {
+  const replayed = ctx.stash.replay;
+  if (
+    replayed &&
+    util.time.parseISO8601ToEpochMilliSeconds(replayed.createdAt) < ctx.stash.expiredBeforeMs
+  ) {
+    ctx.stash.healExpired = true;
+  }
+  if (replayed && (ctx.stash.healBlocked || ctx.stash.healExpired)) {
     ctx.stash.created = false;
     return runtime.earlyReturn(null);
   }
@@ -32,7 +40,7 @@ export function request(ctx: Context<unknown, CreateScheduleStash>): DynamoDBPut
  * the fast path still hands it to the delay queue instead of leaving it to the stranded sweep.
  */
 export function response(ctx: Context<unknown, CreateScheduleStash>): ScheduleItem | null {
-  if (ctx.stash.done || (ctx.stash.replay && ctx.stash.healBlocked)) {
+  if (ctx.stash.done || (ctx.stash.replay && (ctx.stash.healBlocked || ctx.stash.healExpired))) {
     return null;
   }
   if (isConditionFailure(ctx.error) && ctx.stash.replay) {

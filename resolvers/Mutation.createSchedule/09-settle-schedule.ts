@@ -66,6 +66,12 @@ export function response(ctx: Context<unknown, CreateScheduleStash>): ScheduleIt
       ErrorType.conflict,
     );
   }
+  if ((current === undefined || current === null) && ctx.stash.healExpired) {
+    util.error(
+      `clientToken ${String(replay.clientToken)}: schedule ${replay.id} has finished and expired; retry with a new clientToken`,
+      ErrorType.notFound,
+    );
+  }
   ctx.stash.schedule = current ?? replay;
   return ctx.stash.schedule;
 }

@@ -62,6 +62,7 @@ export function request(
   ctx.stash.item = item;
   ctx.stash.requestDue =
     dueAtText === null ? `delaySeconds:${input.delaySeconds}` : `dueAt:${accepted.dueAt}`;
+  ctx.stash.expiredBeforeMs = nowMs - settings.finishedRetentionDays * DAY_SECONDS * 1000;
   ctx.stash.tokenTtl =
     Math.floor(accepted.dueAtMs / 1000) + settings.finishedRetentionDays * DAY_SECONDS;
   ctx.stash.dueAtMs = accepted.dueAtMs;

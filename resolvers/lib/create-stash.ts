@@ -45,6 +45,13 @@ export interface CreateScheduleStash {
   done?: boolean;
   /** A replay may re-put its item only when nothing else can have taken its key meanwhile. */
   healBlocked?: boolean;
+  /**
+   * Set on a replay whose recorded item is older than the retention period: if it is missing now
+   * it finished and expired, and putting it again would bring back a fired or cancelled schedule.
+   */
+  healExpired?: boolean;
+  /** Epoch ms before which a recorded item may have finished and expired (now minus retention). */
+  expiredBeforeMs: number;
   /** The stored item when this request replays an earlier one with the same clientToken. */
   replay?: ScheduleItem;
   /** Whether this request's put created the schedule item. */

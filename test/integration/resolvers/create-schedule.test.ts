@@ -1,4 +1,4 @@
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientTokenKey, scheduleKey } from '../../../src/domain/index.js';
 import { CREATE, startEngineHarness, userCaller, type EngineHarness } from './harness.js';
@@ -166,6 +166,41 @@ describe('createSchedule through the engine and the APPSYNC_JS runtime (dynalite
     const record = await h.getItem(token.pk, token.sk);
     expect(record).toMatchObject({ scheduleId: first.id });
     expect(record?.['ttl']).toBeGreaterThan(Date.parse(first.dueAt) / 1000);
+  });
+  it('a replay never brings back a schedule that finished and expired (token outlives the item)', async () => {
+    // Prepare: a far schedule cancelled long ago; its item expired (deleted, as TTL does) while
+    // the token record, kept until due time plus retention, still holds it.
+    const input = { delaySeconds: 30 * 86_400, payload: '{"gone":true}', clientToken: 'expired-1' };
+    const first = (await h.run(userCaller('expired-user'), CREATE, { input })).data?.[
+      'createSchedule'
+    ];
+    const key = scheduleKey(first.id, BUCKET_WIDTH_SECONDS)!;
+    await h.dynamo.send(
+      new DeleteItemCommand({
+        TableName: h.services.tableName,
+        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+      }),
+    );
+    const token = clientTokenKey('expired-user', 'expired-1');
+    await h.dynamo.send(
+      new UpdateItemCommand({
+        TableName: h.services.tableName,
+        Key: { pk: { S: token.pk }, sk: { S: token.sk } },
+        UpdateExpression: 'SET #item.createdAt = :old',
+        ExpressionAttributeNames: { '#item': 'item' },
+        ExpressionAttributeValues: {
+          ':old': { S: new Date(Date.now() - 8 * 86_400_000).toISOString() },
+        },
+      }),
+    );
+
+    // Act
+    const replay = await h.run(userCaller('expired-user'), CREATE, { input });
+
+    // Assess
+    expect(replay.errors?.[0]).toMatchObject({ errorType: 'NotFoundError' });
+    expect(replay.errors?.[0]?.message).toContain('expired-1');
+    expect(await h.getItem(key.pk, key.sk)).toBeUndefined();
   });
 });
 
