@@ -21,10 +21,16 @@ function keyOf(item: ScheduleItem): ScheduleKey {
   return { pk: item.pk, sk: item.sk };
 }
 
-/** Reads the token records and derived items of the inputs with a clientToken; skipped without any. */
+/**
+ * Reads the token records and derived items of the inputs with a clientToken; skipped without any.
+ * Inputs without a token are new: they are marked here, since a skipped read skips the response.
+ */
 export function request(ctx: Context<unknown, BulkCreateStash>): DynamoDBBatchGetItemRequest {
   const keys: ScheduleKey[] = [];
   for (const entry of ctx.stash.entries) {
+    if (isOpen(entry) && !entry.tokenKey) {
+      entry.write = true;
+    }
     if (isOpen(entry) && entry.tokenKey && entry.item) {
       addUniqueKey(keys, entry.tokenKey);
       addUniqueKey(keys, keyOf(entry.item));
@@ -96,9 +102,7 @@ export function response(ctx: Context<unknown, BulkCreateStash>): null {
     );
   }
   for (const entry of ctx.stash.entries) {
-    if (isOpen(entry) && !entry.tokenKey) {
-      entry.write = true;
-    } else if (isOpen(entry) && entry.tokenKey) {
+    if (isOpen(entry) && entry.tokenKey) {
       const record = findByKey(found, entry.tokenKey) as ClientTokenRecord | null;
       const existing = findByKey(found, keyOf(entry.item as ScheduleItem)) as ScheduleItem | null;
       judge(entry, record, existing, ctx.stash.owner);

@@ -99,6 +99,28 @@ describe('createSchedules through the engine and the APPSYNC_JS runtime (dynalit
     expect(sent.sort()).toEqual([...fastIds].sort());
   });
 
+  it('inputs without any clientToken are all created, fast ones queued', async () => {
+    // Act
+    const inputs = [
+      { delaySeconds: 30, payload: '{"n":1}' },
+      { delaySeconds: 7200, payload: '{"n":2}' },
+      { delaySeconds: 45, payload: '{"n":3}' },
+    ];
+    const result = await h.run(userCaller('bulk-untokened'), CREATE_MANY, { inputs });
+
+    // Assess
+    expect(result.errors).toBeUndefined();
+    const results = result.data?.['createSchedules'] as {
+      schedule: { id: string; status: string } | null;
+      error: unknown;
+    }[];
+    expect(results.map((r) => r.error)).toEqual([null, null, null]);
+    expect(results.map((r) => r.schedule?.status)).toEqual(['QUEUED', 'PENDING', 'QUEUED']);
+    const queued = await delayedIds();
+    expect(queued).toContain(results[0]?.schedule?.id);
+    expect(queued).toContain(results[2]?.schedule?.id);
+  });
+
   it('a retry of the same call with clientTokens returns the same ids and creates nothing new', async () => {
     // Prepare
     const caller = userCaller('bulk-retry');
