@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,7 +12,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../src/aws/clients.js';
 import { scheduleTableDefinition, waitUntilTableActive } from '../../src/aws/table.js';
 import { HISTORY_INDEX } from '../../src/domain/schedule-item.js';
@@ -21,6 +21,7 @@ import {
   startLocalDynamo,
   startLocalSqs,
   type LocalDynamo,
+  type LocalSqs,
 } from '../../src/local/services.js';
 import { upgradeTable, upgradeTableName } from '../../src/local/table-upgrade.js';
 
@@ -158,16 +159,11 @@ async function writeOldDataFolder(dataDir: string): Promise<Item[]> {
 }
 
 /** Starts dynalite on the folder and ensures the table as the local stack does. */
-async function startAsTheStack(dataDir: string) {
+async function startAsTheStack(dataDir: string, sqs: LocalSqs) {
   const disk = await onDisk(dataDir);
   const { dynamo, client } = await disk.start();
-  const sqs = await startLocalSqs();
   const lines: string[] = [];
-  try {
-    await createLocalResources(dynamo, sqs, undefined, { log: (line) => lines.push(line) });
-  } finally {
-    await sqs.stop();
-  }
+  await createLocalResources(dynamo, sqs, undefined, { log: (line) => lines.push(line) });
   return { client, lines, stop: disk.stop };
 }
 
@@ -179,25 +175,55 @@ function ownerKeys(items: Item[], owner: string): string[] {
     .sort();
 }
 
-const dirs: string[] = [];
-async function newDataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'table-upgrade-'));
-  dirs.push(dir);
-  return dir;
+/** Runs upgradeTable on the folder and stops dynalite as a killed process would, before `crashAt`. */
+async function crashUpgrade(dataDir: string, crashAt: CrashPoint) {
+  const disk = await onDisk(dataDir);
+  const { client } = await disk.start();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (crashAt(context.commandName ?? '', args.input as CrashInput)) {
+        throw new Error(`simulated crash before ${context.commandName}`);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'simulatedCrash' },
+  );
+  await expect(upgradeTable(client, scheduleTableDefinition(TABLE))).rejects.toThrow(
+    /simulated crash/,
+  );
+  await disk.stop();
 }
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 describe('local table upgrade (dynalite on disk)', () => {
+  // One folder of the earlier version, copied for each test (dynalite stopped, so a plain copy).
+  let root: string;
+  let template: string;
+  let before: Item[];
+  let sqs: LocalSqs;
+  let copies = 0;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'table-upgrade-'));
+    template = join(root, 'template');
+    [before, sqs] = await Promise.all([writeOldDataFolder(template), startLocalSqs()]);
+  });
+  afterAll(async () => {
+    await sqs?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+  async function oldDataFolder(): Promise<string> {
+    copies += 1;
+    const dir = join(root, `copy-${copies}`);
+    await cp(template, dir, { recursive: true });
+    return dir;
+  }
+
   it('adds the history index to a table of an earlier version and keeps every item', async () => {
     // Prepare
-    const dataDir = await newDataDir();
-    const before = await writeOldDataFolder(dataDir);
+    const dataDir = await oldDataFolder();
     expect(before).toHaveLength(304);
 
     // Act
-    const stack = await startAsTheStack(dataDir);
+    const stack = await startAsTheStack(dataDir, sqs);
     try {
       // Assess
       const { Table } = await stack.client.send(new DescribeTableCommand({ TableName: TABLE }));
@@ -219,42 +245,50 @@ describe('local table upgrade (dynalite on disk)', () => {
     }
   });
 
-  // Each crash point stops the upgrade just before one request (as a killed process would), then
-  // dynalite restarts on the same folder and the next start must finish with every item.
-  const crashPoints: { name: string; before: (command: string, input: CrashInput) => boolean }[] = [
-    { name: 'while copying out', before: nthBatchTo(upgradeTableName(TABLE), 3) },
-    { name: 'before the completion marker', before: commandOn('PutItem', 'upgrade') },
-    { name: 'before deleting the table', before: commandOn('DeleteTable', TABLE) },
-    {
-      name: 'after deleting the table, before creating it again',
-      before: commandOn('CreateTable', TABLE),
-    },
-    { name: 'while copying back', before: nthBatchTo(TABLE, 4) },
-    { name: 'before deleting the temporary table', before: commandOn('DeleteTable', 'upgrade') },
-  ];
-
-  it.each(crashPoints)('recovers every item after a crash $name', async ({ before: crashAt }) => {
-    // Prepare: an earlier version's folder, and an upgrade killed at the crash point.
-    const dataDir = await newDataDir();
-    const before = await writeOldDataFolder(dataDir);
+  it('finishes from a temporary table whose original is already deleted', async () => {
+    // Prepare: a crash after DeleteTable, the state checked on disk before restarting.
+    const dataDir = await oldDataFolder();
+    await crashUpgrade(dataDir, commandOn('CreateTable', TABLE));
     const disk = await onDisk(dataDir);
     const { client } = await disk.start();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (crashAt(context.commandName ?? '', args.input as CrashInput)) {
-          throw new Error(`simulated crash before ${context.commandName}`);
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'simulatedCrash' },
-    );
-    await expect(upgradeTable(client, scheduleTableDefinition(TABLE))).rejects.toThrow(
-      /simulated crash/,
-    );
+    expect(await tableExists(client, TABLE)).toBe(false);
+    const left = await scanAll(client, upgradeTableName(TABLE));
+    expect(left).toHaveLength(before.length + 1); // and the completion marker
     await disk.stop();
 
     // Act
-    const stack = await startAsTheStack(dataDir);
+    const stack = await startAsTheStack(dataDir, sqs);
+    try {
+      // Assess
+      expect(await scanAll(stack.client, TABLE)).toEqual(before);
+      expect(await historyKeys(stack.client, 'bob')).toEqual(ownerKeys(before, 'bob'));
+      expect(await tableExists(stack.client, upgradeTableName(TABLE))).toBe(false);
+      expect(stack.lines.join('\n')).toMatch(/finishing the upgrade/);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  // The other crash points: the upgrade stops just before one request, dynalite restarts on the
+  // same folder, and the next start must finish with every item.
+  const crashPoints: { name: string; crashAt: () => CrashPoint }[] = [
+    { name: 'while copying out', crashAt: () => nthBatchTo(upgradeTableName(TABLE), 3) },
+    { name: 'before the completion marker', crashAt: () => commandOn('PutItem', 'upgrade') },
+    { name: 'before deleting the table', crashAt: () => commandOn('DeleteTable', TABLE) },
+    { name: 'while copying back', crashAt: () => nthBatchTo(TABLE, 4) },
+    {
+      name: 'before deleting the temporary table',
+      crashAt: () => commandOn('DeleteTable', 'upgrade'),
+    },
+  ];
+
+  it.each(crashPoints)('recovers every item after a crash $name', async ({ crashAt }) => {
+    // Prepare
+    const dataDir = await oldDataFolder();
+    await crashUpgrade(dataDir, crashAt());
+
+    // Act
+    const stack = await startAsTheStack(dataDir, sqs);
     try {
       // Assess
       expect(await scanAll(stack.client, TABLE)).toEqual(before);
@@ -264,41 +298,9 @@ describe('local table upgrade (dynalite on disk)', () => {
       await stack.stop();
     }
   });
-
-  it('finishes from a temporary table whose original is already gone', async () => {
-    // Prepare: the state of the crash after DeleteTable, checked here on disk before restarting.
-    const dataDir = await newDataDir();
-    const before = await writeOldDataFolder(dataDir);
-    const disk = await onDisk(dataDir);
-    const { client } = await disk.start();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (commandOn('CreateTable', TABLE)(context.commandName ?? '', args.input as CrashInput)) {
-          throw new Error('simulated crash before CreateTable');
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'simulatedCrash' },
-    );
-    await expect(upgradeTable(client, scheduleTableDefinition(TABLE))).rejects.toThrow();
-    await disk.stop();
-    const { client: inspect } = await disk.start();
-    expect(await tableExists(inspect, TABLE)).toBe(false);
-    expect(await scanAll(inspect, upgradeTableName(TABLE))).toHaveLength(before.length + 1);
-    await disk.stop();
-
-    // Act
-    const stack = await startAsTheStack(dataDir);
-    try {
-      // Assess
-      expect(await scanAll(stack.client, TABLE)).toEqual(before);
-      expect(await historyKeys(stack.client, 'bob')).toEqual(ownerKeys(before, 'bob'));
-      expect(stack.lines.join('\n')).toMatch(/finishing the upgrade/);
-    } finally {
-      await stack.stop();
-    }
-  });
 });
+
+type CrashPoint = (commandName: string, input: CrashInput) => boolean;
 
 interface CrashInput {
   readonly TableName?: string;
