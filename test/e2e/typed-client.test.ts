@@ -220,14 +220,15 @@ describe('typed client and CLI: keys, reschedule, history, bulk and filtered wat
     expect(errorOf(41)?.errorType).toBe('ValidationError');
     expect(errorOf(41)?.message).toContain('not a label!');
     expect(progress.at(-1)).toBe(60);
+    // An id repeated within one call gets the same answer: that request's own cancel.
     expect(cancelled.map((r) => [r.id, r.ok])).toEqual([
       [created[0]!.id, true],
       ['nope', false],
-      [created[0]!.id, false],
+      [created[0]!.id, true],
     ]);
-    expect(cancelled[2]?.ok === false && cancelled[2].error.errorType).toBe(
-      'AlreadyCancelledError',
-    );
+    expect(cancelled[1]?.ok === false && cancelled[1].error.errorType).toBe('NotFoundError');
+    const again = await client.cancelMany([created[0]!.id]);
+    expect(again[0]?.ok === false && again[0].error.errorType).toBe('AlreadyCancelledError');
   });
 
   it('reschedules by key: getByKey answers the new id with the same key, the old one is RESCHEDULED', async () => {
