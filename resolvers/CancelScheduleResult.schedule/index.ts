@@ -2,7 +2,7 @@
 import type { Context } from '@aws-appsync/utils';
 import type { ScheduleItem } from '../../src/domain/index.js';
 import type { BulkCancelElement, BulkCancelStash } from '../lib/bulk-cancel.js';
-import { scheduleView } from '../lib/bulk-create.js';
+import { scheduleView } from '../../src/domain/index.js';
 
 /** Nothing to prepare: the functions settle the id. */
 export function request(

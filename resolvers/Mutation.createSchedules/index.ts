@@ -12,6 +12,7 @@ import {
   scheduleKey,
   ulidFromBase64Seed,
   validateCreateSchedule,
+  scheduleView,
   type SchedulerSettings,
 } from '../../src/domain/index.js';
 import type {
@@ -21,7 +22,6 @@ import type {
 import { callerOwner, settingsFrom } from '../lib/common.js';
 import {
   checkBulkCount,
-  scheduleView,
   type BulkCreateEntry,
   type BulkCreateStash,
   type ItemError,

@@ -3,12 +3,7 @@
  * is one entry; an entry ends with either a schedule or an item error, never failing the others.
  */
 import { util } from '@aws-appsync/utils';
-import {
-  ALL_CHANNELS,
-  ErrorType,
-  type ScheduleItem,
-  type ScheduleKey,
-} from '../../src/domain/index.js';
+import { ErrorType, type ScheduleItem, type ScheduleKey } from '../../src/domain/index.js';
 
 /** Why one item of a bulk mutation failed (the schema's `ItemError`). */
 export interface ItemError {
@@ -106,15 +101,6 @@ export function batchData<T>(result: unknown, tableName: string): (T | null)[] {
 export function batchUnprocessed<T>(result: unknown, tableName: string): T[] {
   const left = (result as { unprocessedItems?: Record<string, T[]> } | null)?.unprocessedItems;
   return left?.[tableName] ?? [];
-}
-
-/** A schedule as the API shows it: items written before labels and channels existed read as none and both. */
-export function scheduleView(item: ScheduleItem): ScheduleItem {
-  return {
-    ...item,
-    labels: item.labels ?? [],
-    deliver: item.deliver ?? ALL_CHANNELS.slice(),
-  };
 }
 
 /** Whether the steps still act on this entry itself (not failed, not a repeat of an earlier input). */
