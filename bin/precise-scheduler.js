@@ -14,7 +14,12 @@ if (existsSync(sources)) {
 }
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
-const print = (stream) => ({ line: (text) => stream.write(`${text}\n`) });
+// isTTY and write let `schedule --file` redraw its progress line in place on a terminal.
+const print = (stream) => ({
+  line: (text) => stream.write(`${text}\n`),
+  isTTY: stream.isTTY === true,
+  write: (text) => stream.write(text),
+});
 process.exitCode = await runCli(
   process.argv.slice(2),
   print(process.stdout),
