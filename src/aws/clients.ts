@@ -34,11 +34,25 @@ const LOCAL_SIGNER: RequestSigner = {
   },
 };
 
+/**
+ * Sockets per client for the local stand-ins. The SDK's default of 50 queued a burst's claims
+ * behind one another inside the client (over 200 waiting in profiles), and on the SQS client the
+ * dispatcher's 32 long-polling receives hold 32 of the 50, leaving the output sends and deletes
+ * 18. On loopback a socket costs little; AWS clients keep the SDK default.
+ */
+const LOCAL_MAX_SOCKETS = 256;
+
 function clientOptions(endpoint: string | undefined, region: string | undefined) {
   const resolvedRegion = region ?? process.env['AWS_REGION'] ?? 'us-east-1';
   return endpoint === undefined
     ? { region: resolvedRegion }
-    : { region: resolvedRegion, endpoint, credentials: LOCAL_CREDENTIALS, signer: LOCAL_SIGNER };
+    : {
+        region: resolvedRegion,
+        endpoint,
+        credentials: LOCAL_CREDENTIALS,
+        signer: LOCAL_SIGNER,
+        requestHandler: { httpAgent: { maxSockets: LOCAL_MAX_SOCKETS } },
+      };
 }
 
 /**
