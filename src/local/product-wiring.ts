@@ -1,10 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { AppSyncPublisher } from '../aws/appsync-publisher.js';
 import { createDynamoClient, createSqsClient } from '../aws/clients.js';
-import type { FiredEventSink } from '../aws/output-queue.js';
-import { makeDispatcherHandler } from '../engine/dispatcher.js';
 import { createFeeder } from '../engine/feeder.js';
-import type { FiredEvent } from '../engine/fired-event.js';
 import { SERVICE_NAME, type EngineLogger, type EngineMetrics } from '../engine/observability.js';
 import { ENGINE_SETTING_SPECS, readEngineSettings } from '../engine/settings.js';
 import { SETTING_SPECS } from '../domain/settings.js';
@@ -13,15 +9,15 @@ import {
   type LocalGraphqlEngine,
   type LocalIamCredentials,
 } from '@precise-scheduler/appsync-local';
-import type { SqsBatchHandler } from './lambda/sqs-event-source.js';
+import {
+  startDispatcherThread,
+  type DispatcherThread,
+  type FiredSample,
+} from './lambda/dispatcher-thread.js';
 import { SCHEMA_FILE } from './resolver-bundles.js';
 import type { LocalQueues } from './services.js';
 
-/** One fired schedule as the dispatcher announced it. */
-export interface FiredSample {
-  readonly id: string;
-  readonly latenessMs: number;
-}
+export type { FiredSample } from './lambda/dispatcher-thread.js';
 
 export { ensureResolverBundles } from './resolver-bundles.js';
 
@@ -89,20 +85,23 @@ export interface Product {
   startFiring(
     graphqlUrl: string,
     onFired: (sample: FiredSample) => void,
-  ): { dispatcherHandler: SqsBatchHandler; runFeederPass: () => Promise<void> };
+  ): { startDispatcher: StartDispatcher; runFeederPass: () => Promise<void> };
   /** Asks a feeder pass in flight to stop at its next page, as at a Lambda timeout. */
   interruptFeeder(): void;
   stop(): Promise<void>;
 }
 
-function recordingSink(inner: FiredEventSink, onFired: (sample: FiredSample) => void) {
-  return {
-    send: async (event: FiredEvent) => {
-      await inner.send(event);
-      onFired({ id: event.id, latenessMs: event.latenessMs });
-    },
-  };
+/** How the dispatcher's event source mapping polls, and where its warnings go. */
+export interface DispatcherSourceOptions {
+  readonly pollers: number;
+  readonly waitTimeSeconds: number;
+  /** The handler's deadline, as the function timeout. */
+  readonly timeoutMs: number;
+  readonly onWarning: (message: string, error: string) => void;
 }
+
+/** Starts the dispatcher pollers and handler in their own thread (see dispatcher-thread.ts). */
+export type StartDispatcher = (options: DispatcherSourceOptions) => Promise<DispatcherThread>;
 
 /** Creates the GraphQL engine and, on demand, the feeder and dispatcher, over shared clients. */
 export async function wireProduct(config: ProductConfig): Promise<Product> {
@@ -147,17 +146,27 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
   return {
     engine,
     startFiring: (graphqlUrl, onFired) => {
-      const publisher = new AppSyncPublisher({
-        url: graphqlUrl,
-        region: 'us-east-1',
-        credentials: config.iamCredentials,
-        maxConcurrency: settings.publishConcurrency,
-      });
-      const dispatcherHandler = makeDispatcherHandler({
-        ...common,
-        outputQueueUrl: config.queues.outputQueueUrl,
-        publisher: recordingSink(publisher, onFired),
-      });
+      const startDispatcher: StartDispatcher = (source) =>
+        startDispatcherThread(
+          {
+            dynamoEndpoint: config.dynamoEndpoint,
+            sqsEndpoint: config.sqsEndpoint,
+            tableName: config.tableName,
+            delayQueueUrl: config.queues.delayQueueUrl,
+            outputQueueUrl: config.queues.outputQueueUrl,
+            graphqlUrl,
+            iamCredentials: {
+              accessKeyId: config.iamCredentials.accessKeyId,
+              secretAccessKey: config.iamCredentials.secretAccessKey,
+            },
+            settingsEnv: env,
+            quiet: config.quiet,
+            pollers: source.pollers,
+            waitTimeSeconds: source.waitTimeSeconds,
+            timeoutMs: source.timeoutMs,
+          },
+          { onFired, onWarning: source.onWarning },
+        );
       const feeder = createFeeder({
         ...common,
         remainingTimeMs: () => (interrupted ? 0 : Number.POSITIVE_INFINITY),
@@ -173,7 +182,7 @@ export async function wireProduct(config: ProductConfig): Promise<Product> {
         const reports = await feeder.recoverAfterRestart();
         recovered = reports.every((report) => report.complete);
       };
-      return { dispatcherHandler, runFeederPass };
+      return { startDispatcher, runFeederPass };
     },
     interruptFeeder: () => {
       interrupted = true;

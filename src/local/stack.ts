@@ -13,7 +13,6 @@ import {
 } from '@precise-scheduler/appsync-local';
 import { consoleRoutes } from './console-routes.js';
 import { startFeederTimer, type FeederTimer } from './lambda/feeder-timer.js';
-import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { createStackLog, type StackLog } from './log.js';
 import { resolveOptions, type LocalStackOptions, type ResolvedOptions } from './options.js';
 import {
@@ -184,12 +183,12 @@ async function startApi(ctx: StartContext, product: Product, auth: AuthConfig) {
   return { tls, port: endpoint.port, base };
 }
 
-function startFiring(
+async function startFiring(
   ctx: StartContext,
   product: Product,
-  target: { graphqlUrl: string; sqsEndpoint: string; delayQueueUrl: string },
+  target: { graphqlUrl: string },
   fired: FiredSample[],
-): FeederTimer {
+): Promise<FeederTimer> {
   const { options, log, started } = ctx;
   const firing = product.startFiring(target.graphqlUrl, (sample) => {
     // Trimmed in chunks so a busy stack does not shift the whole array on every event.
@@ -212,25 +211,15 @@ function startFiring(
   log.info(
     `feeder every ${options.feederIntervalSeconds} s (first pass now: re-hands-over what the table says is queued or firing)`,
   );
-  const sqsClient = createSqsClient({ sqsEndpoint: target.sqsEndpoint });
-  const dispatcher = startSqsEventSource({
-    client: sqsClient,
-    queueUrl: target.delayQueueUrl,
-    handler: firing.dispatcherHandler,
-    functionName: 'dispatcher',
+  // Its own thread, like a Lambda instance beside the API (see lambda/dispatcher-thread.ts).
+  const dispatcher = await firing.startDispatcher({
     pollers: options.pollers,
     waitTimeSeconds: options.pollWaitSeconds,
     timeoutMs: options.visibilityTimeoutSeconds * 1000,
-    onError: (message, error) => log.warn(message, error),
+    onWarning: (message, error) => log.warn(message, error),
   });
-  started.push({
-    name: 'dispatcher',
-    stop: async () => {
-      await dispatcher.stop();
-      sqsClient.destroy();
-    },
-  });
-  log.info(`dispatcher: ${options.pollers} pollers on the delay queue`);
+  started.push({ name: 'dispatcher', stop: dispatcher.stop });
+  log.info(`dispatcher: ${options.pollers} pollers on the delay queue, in its own thread`);
   return feeder;
 }
 
@@ -266,8 +255,7 @@ async function startStack(ctx: StartContext, raw: LocalStackOptions): Promise<Lo
   const fired: FiredSample[] = [];
   // The dispatcher publishes like any IAM caller, over HTTP; a test may put faults in its way.
   const publishUrl = `${await interpose('appsync', base)}/graphql`;
-  const target = { graphqlUrl: publishUrl, sqsEndpoint, delayQueueUrl: queues.delayQueueUrl };
-  const feeder = startFiring(ctx, product, target, fired);
+  const feeder = await startFiring(ctx, product, { graphqlUrl: publishUrl }, fired);
   return {
     graphqlUrl,
     realtimeUrl: `${base.replace(/^http/, 'ws')}/graphql/realtime`,
