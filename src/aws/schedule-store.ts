@@ -285,15 +285,24 @@ export class ScheduleStore {
    * Confirms an unconfirmed replacement whose old schedule is already RESCHEDULED to it (the
    * resolver's own confirming write, made by the dispatcher when it gets there first): puts it
    * on the owner index and removes `supersedes`, so it can be claimed. Returns false when
-   * `supersedes` no longer names `oldId` (confirmed or voided meanwhile).
+   * `supersedes` no longer names `oldId` (confirmed or voided meanwhile) or the replacement is no
+   * longer live (cancelled meanwhile: it must not come back onto the owner index).
    */
   async confirmReplacement(key: ScheduleKey, oldId: string, owner: string): Promise<boolean> {
     return this.conditionalUpdate({
       TableName: this.tableName,
       Key: keyOf(key),
-      ConditionExpression: 'supersedes = :oldId',
+      // Flat form of `supersedes = :oldId AND #status IN (:pending, :queued)` (AND binds first).
+      ConditionExpression:
+        'supersedes = :oldId AND #status = :pending OR supersedes = :oldId AND #status = :queued',
       UpdateExpression: 'SET pendingOwner = :owner REMOVE supersedes',
-      ExpressionAttributeValues: marshall({ ':oldId': oldId, ':owner': owner }),
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: marshall({
+        ':oldId': oldId,
+        ':owner': owner,
+        ':pending': Status.pending,
+        ':queued': Status.queued,
+      }),
     });
   }
 

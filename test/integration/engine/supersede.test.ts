@@ -12,6 +12,7 @@ import type { ScheduleItem } from '../../../src/domain/schedule-item.js';
 import { Status } from '../../../src/domain/status.js';
 import { isoFromEpochMs } from '../../../src/domain/time.js';
 import { MetricName } from '../../../src/engine/observability.js';
+import { ScheduleStore } from '../../../src/aws/schedule-store.js';
 import {
   drainFired,
   startEngineHarness,
@@ -193,5 +194,31 @@ describe('supersede protocol in the dispatcher (AppSync replaced by a local SigV
       }),
     );
     expect((await readSchedule(harness.target, old))?.status).toBe(Status.rescheduled);
+  });
+  it('never confirms a replacement that was cancelled meanwhile, so it stays off the owner index', async () => {
+    // Prepare: N unconfirmed, O retired to it, then N cancelled before the confirming write
+    const old = await putOld();
+    const replacement = await putReplacement(old.id, { dueAtMs: Date.now() + 3_600_000 });
+    await harness.drain(harness.services.delayQueueUrl);
+    await retire(old, replacement.id);
+    await harness.dynamo.send(
+      new UpdateItemCommand({
+        TableName: harness.services.tableName,
+        Key: marshall({ pk: replacement.pk, sk: replacement.sk }),
+        UpdateExpression: 'SET #status = :cancelled',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: marshall({ ':cancelled': Status.cancelled }),
+      }),
+    );
+    const store = new ScheduleStore(harness.dynamo, harness.services.tableName);
+
+    // Act
+    const confirmed = await store.confirmReplacement(replacement, old.id, replacement.owner);
+
+    // Assess
+    expect(confirmed).toBe(false);
+    const after = await readSchedule(harness.target, replacement);
+    expect(after?.status).toBe(Status.cancelled);
+    expect(after?.pendingOwner).toBeUndefined();
   });
 });
