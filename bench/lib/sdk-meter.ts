@@ -1,6 +1,8 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { InitializeHandlerArguments, InitializeMiddleware } from '@smithy/types';
+import { SDK_CALL_CHANNEL, type SdkCallRecord } from '../../src/local/lambda/dispatcher-thread.js';
 
 /** Totals of one kind of AWS SDK call, e.g. "dynamodb Query" or "dynamodb Query@byOwner". */
 export interface SdkTotals {
@@ -57,7 +59,9 @@ interface Meterable {
   middlewareStack: { add(middleware: InitializeMiddleware<object, object>, options: object): void };
 }
 
-function record(totals: SdkCounts, kind: string, output: Record<string, unknown>): void {
+type CallFigures = Pick<SdkCallRecord, 'scannedCount' | 'capacityUnits' | 'messages'>;
+
+function record(totals: SdkCounts, kind: string, call: CallFigures): void {
   const total = (totals[kind] ??= {
     calls: 0,
     scanned: 0,
@@ -65,15 +69,21 @@ function record(totals: SdkCounts, kind: string, output: Record<string, unknown>
     messages: 0,
     nonEmpty: 0,
   });
-  const consumed = output['ConsumedCapacity'];
   total.calls += 1;
-  total.scanned += (output['ScannedCount'] as number | undefined) ?? 0;
-  const messages = ((output['Messages'] as unknown[] | undefined) ?? []).length;
-  total.messages += messages;
-  if (messages > 0) total.nonEmpty += 1;
-  if (consumed !== undefined && !Array.isArray(consumed)) {
-    total.capacityUnits += (consumed as { CapacityUnits?: number }).CapacityUnits ?? 0;
-  }
+  total.scanned += call.scannedCount;
+  total.capacityUnits += call.capacityUnits;
+  total.messages += call.messages;
+  if (call.messages > 0) total.nonEmpty += 1;
+}
+
+/** What a command's output counted. */
+function figuresOf(output: Record<string, unknown>): CallFigures {
+  const consumed = output['ConsumedCapacity'] as { CapacityUnits?: number } | undefined;
+  return {
+    scannedCount: (output['ScannedCount'] as number | undefined) ?? 0,
+    capacityUnits: Array.isArray(consumed) ? 0 : (consumed?.CapacityUnits ?? 0),
+    messages: ((output['Messages'] as unknown[] | undefined) ?? []).length,
+  };
 }
 
 function meterMiddleware(service: string, totals: SdkCounts): InitializeMiddleware<object, object> {
@@ -90,15 +100,22 @@ function meterMiddleware(service: string, totals: SdkCounts): InitializeMiddlewa
         : args;
     const result = await next(withCapacity);
     const index = typeof input['IndexName'] === 'string' ? `@${input['IndexName']}` : '';
-    record(totals, `${service} ${command}${index}`, result.output as Record<string, unknown>);
+    record(
+      totals,
+      `${service} ${command}${index}`,
+      figuresOf(result.output as Record<string, unknown>),
+    );
     return result;
   };
 }
 
 /**
- * Meters every DynamoDB and SQS SDK v3 client of this process that sends a command after this
+ * Meters every DynamoDB and SQS SDK v3 client of this thread that sends a command after this
  * call, by adding a middleware to each client on its first `send`. This reaches the clients
- * the local stack creates internally without changing its code.
+ * the local stack creates internally without changing its code. The dispatcher's clients live
+ * in its own worker thread, out of reach of a patch here: their calls arrive on
+ * `SDK_CALL_CHANNEL`, which the dispatcher thread relays when it had subscribers as it started
+ * (so the meter must start before the stack).
  */
 export function startSdkMeter(): SdkMeter {
   const totals: SdkCounts = {};
@@ -123,12 +140,19 @@ export function startSdkMeter(): SdkMeter {
   };
   patch(DynamoDBClient.prototype as never, 'dynamodb');
   patch(SQSClient.prototype as never, 'sqs');
+  const relayed = (message: unknown) => {
+    const call = message as SdkCallRecord;
+    const index = call.indexName === undefined ? '' : `@${call.indexName}`;
+    record(totals, `${call.service} ${call.command}${index}`, call);
+  };
+  subscribe(SDK_CALL_CHANNEL, relayed);
   return {
     snapshot: () => structuredClone(totals),
     exclude: (client) => seen.add(client),
     close: () => {
       open = false;
       for (const undo of restore) undo();
+      unsubscribe(SDK_CALL_CHANNEL, relayed);
     },
   };
 }

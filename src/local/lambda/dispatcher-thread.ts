@@ -36,6 +36,30 @@ export interface DispatcherThreadConfig {
   readonly timeoutMs: number;
   /** Relay the thread's HTTP client calls to this thread's diagnostics channels. */
   readonly relayHttp?: boolean;
+  /** Relay the thread's AWS SDK calls to {@link SDK_CALL_CHANNEL}. */
+  readonly relaySdkCalls?: boolean;
+}
+
+/**
+ * Diagnostics channel on which each AWS SDK call the thread's clients completed is published
+ * here, as an {@link SdkCallRecord}: a meter in this thread cannot reach the thread's clients.
+ * The thread relays them only when the channel had subscribers as it started.
+ */
+export const SDK_CALL_CHANNEL = 'precise-scheduler:dispatcher-sdk-call';
+
+/** One AWS SDK call the thread's clients completed. */
+export interface SdkCallRecord {
+  readonly service: 'dynamodb' | 'sqs';
+  /** The command without its suffix, e.g. "UpdateItem" or "ReceiveMessage". */
+  readonly command: string;
+  /** The `IndexName` of a DynamoDB Query or Scan. */
+  readonly indexName?: string;
+  /** Items DynamoDB read (Query/Scan), before any filter. */
+  readonly scannedCount: number;
+  /** Capacity DynamoDB reported as consumed (reads ask for it while relaying). */
+  readonly capacityUnits: number;
+  /** Messages a ReceiveMessage returned. */
+  readonly messages: number;
 }
 
 /** What the parent hears from the thread. */
@@ -55,7 +79,8 @@ type ThreadMessage =
   | { readonly stopped: true }
   | { readonly fired: readonly FiredSample[] }
   | { readonly warn: string; readonly error: string }
-  | { readonly http: readonly HttpRelay[] };
+  | { readonly http: readonly HttpRelay[] }
+  | { readonly sdk: readonly SdkCallRecord[] };
 
 /**
  * Loads the worker module. Built JavaScript loads as is; from TypeScript sources (tests, `tsx`)
@@ -106,11 +131,13 @@ export async function startDispatcherThread(
 ): Promise<DispatcherThread> {
   const relayHttp =
     hasSubscribers('http.client.request.start') || hasSubscribers('http.client.response.finish');
+  const relaySdkCalls = hasSubscribers(SDK_CALL_CHANNEL);
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
-    workerData: { ...config, relayHttp, ...workerEntry() },
+    workerData: { ...config, relayHttp, relaySdkCalls, ...workerEntry() },
   });
   const relay = relayHttp ? httpRelayTarget() : () => undefined;
+  const sdkCalls = channel(SDK_CALL_CHANNEL);
   let stopped: () => void = () => undefined;
   const whenStopped = new Promise<void>((resolve) => {
     stopped = resolve;
@@ -130,6 +157,7 @@ export async function startDispatcherThread(
       else if ('fired' in message) message.fired.forEach(events.onFired);
       else if ('warn' in message) events.onWarning(message.warn, message.error);
       else if ('http' in message) relay(message.http);
+      else if ('sdk' in message) message.sdk.forEach((call) => sdkCalls.publish(call));
       else if ('stopped' in message) stopped();
     });
   });

@@ -4,19 +4,26 @@
  * the same handler the cloud deploys, so the main thread keeps only the GraphQL endpoint and
  * the subscription fan-out. It talks to the parent in messages:
  *   parent -> thread: { stop: true }
- *   thread -> parent: { ready: true } | { fired: FiredSample[] } | { warn, error } | { http } | { stopped: true }
+ *   thread -> parent: { ready: true } | { fired: FiredSample[] } | { warn, error } | { http } | { sdk }
+ *                     | { stopped: true }
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { InitializeHandlerArguments, InitializeMiddleware } from '@smithy/types';
 import { AppSyncPublisher } from '../../aws/appsync-publisher.js';
 import { createDynamoClient, createSqsClient } from '../../aws/clients.js';
 import { makeDispatcherHandler } from '../../engine/dispatcher.js';
 import type { FiredEvent } from '../../engine/fired-event.js';
 import { SERVICE_NAME, type EngineMetrics } from '../../engine/observability.js';
 import { readEngineSettings } from '../../engine/settings.js';
-import type { DispatcherThreadConfig, FiredSample, HttpRelay } from './dispatcher-thread.js';
+import type {
+  DispatcherThreadConfig,
+  FiredSample,
+  HttpRelay,
+  SdkCallRecord,
+} from './dispatcher-thread.js';
 import { startSqsEventSource } from './sqs-event-source.js';
 
 const config = workerData as DispatcherThreadConfig;
@@ -76,9 +83,56 @@ function relayHttpClientCalls(): void {
 
 if (config.relayHttp) relayHttpClientCalls();
 
+const DYNAMO_READS = new Set(['Query', 'Scan', 'GetItem', 'BatchGetItem']);
+const relaySdk = turnBuffer<SdkCallRecord>((sdk) => port.postMessage({ sdk }));
+
+/**
+ * Reports each call the client completes to the parent (see SDK_CALL_CHANNEL). DynamoDB reads
+ * ask for their consumed capacity, which changes nothing else about them.
+ */
+function relaySdkCallsOf(
+  client: {
+    middlewareStack: {
+      add(middleware: InitializeMiddleware<object, object>, options: object): void;
+    };
+  },
+  service: SdkCallRecord['service'],
+): void {
+  const middleware: InitializeMiddleware<object, object> =
+    (next, context) => async (args: InitializeHandlerArguments<object>) => {
+      const command = String((context as { commandName?: string }).commandName).replace(
+        /Command$/,
+        '',
+      );
+      const input = args.input as Record<string, unknown>;
+      const read = service === 'dynamodb' && DYNAMO_READS.has(command);
+      const result = await next(
+        read && input['ReturnConsumedCapacity'] === undefined
+          ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } }
+          : args,
+      );
+      const output = result.output as Record<string, unknown>;
+      const consumed = output['ConsumedCapacity'] as { CapacityUnits?: number } | undefined;
+      relaySdk({
+        service,
+        command,
+        ...(typeof input['IndexName'] === 'string' ? { indexName: input['IndexName'] } : {}),
+        scannedCount: (output['ScannedCount'] as number | undefined) ?? 0,
+        capacityUnits: Array.isArray(consumed) ? 0 : (consumed?.CapacityUnits ?? 0),
+        messages: ((output['Messages'] as unknown[] | undefined) ?? []).length,
+      });
+      return result;
+    };
+  client.middlewareStack.add(middleware, { step: 'initialize', name: 'relaySdkCalls' });
+}
+
 const settings = readEngineSettings(config.settingsEnv);
 const dynamo = createDynamoClient({ dynamoEndpoint: config.dynamoEndpoint });
 const sqs = createSqsClient({ sqsEndpoint: config.sqsEndpoint });
+if (config.relaySdkCalls) {
+  relaySdkCallsOf(dynamo, 'dynamodb');
+  relaySdkCallsOf(sqs, 'sqs');
+}
 const publisher = new AppSyncPublisher({
   url: config.graphqlUrl,
   region: 'us-east-1',
