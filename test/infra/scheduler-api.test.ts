@@ -67,12 +67,13 @@ describe('the GraphQL API', () => {
     expect(String(deployed.Properties?.['Definition'])).not.toContain('scalar AWSDateTime');
   });
 
-  it('gives resolvers the delay queue URL and every setting in ctx.env', () => {
+  it('gives resolvers the delay queue URL, the table name and every setting in ctx.env', () => {
     // Act
     const env = api.Properties?.['EnvironmentVariables'] as Record<string, unknown>;
     // Assess
     expect(env).toEqual({
       DELAY_QUEUE_URL: { Ref: expect.any(String) },
+      TABLE_NAME: { Ref: expect.stringMatching(/^SchedulesTable/) },
       SHARD_COUNT: '4',
       BUCKET_WIDTH_SECONDS: '300',
       FAST_PATH_HORIZON_SECONDS: '900',
