@@ -4,40 +4,30 @@
  * another owner's schedule exists.
  */
 import { util, type Context } from '@aws-appsync/utils';
-import {
-  ErrorType,
-  exactlyOne,
-  scheduleKey,
-  scheduleView,
-  validateIdArgument,
-  validateScheduleKey,
-  type ScheduleView,
-} from '../../src/domain/index.js';
+import { ErrorType, scheduleView, type ScheduleView } from '../../src/domain/index.js';
 import type { MutationCancelScheduleArgs } from '../../src/generated/graphql.js';
-import { callerOwner, settingsFrom, valueOrFail } from '../lib/common.js';
+import { callerOwner, settingsFrom } from '../lib/common.js';
+import { scheduleTarget } from '../lib/key-lookup.js';
 import type { CancelScheduleStash } from '../lib/cancel-stash.js';
 
 /** Resolves an id to its key (an id that is not ours is not found), or starts the key lookup. */
 export function request(
   ctx: Context<MutationCancelScheduleArgs, CancelScheduleStash>,
 ): Record<string, never> {
-  const settings = settingsFrom(ctx.env);
-  const args = ctx.args;
-  const hasId = args.id !== undefined && args.id !== null;
-  const hasKey = args.key !== undefined && args.key !== null;
-  valueOrFail(exactlyOne('id', hasId, 'key', hasKey));
   ctx.stash.owner = callerOwner(ctx.identity);
-  if (hasKey) {
-    const key = valueOrFail(validateScheduleKey('key', args.key));
-    ctx.stash.lookup = { owner: ctx.stash.owner, key };
+  const target = scheduleTarget(
+    ctx.args,
+    ctx.stash.owner,
+    settingsFrom(ctx.env).bucketWidthSeconds,
+  );
+  if (target.lookup) {
+    ctx.stash.lookup = target.lookup;
     return {};
   }
-  const id = valueOrFail(validateIdArgument('id', args.id ?? ''));
-  const key = scheduleKey(id, settings.bucketWidthSeconds);
-  if (key === null) {
-    util.error(`No schedule with id ${id}`, ErrorType.notFound);
+  if (!target.idKey) {
+    util.error(`No schedule with id ${String(target.id)}`, ErrorType.notFound);
   }
-  ctx.stash.key = key;
+  ctx.stash.key = target.idKey;
   return {};
 }
 

@@ -4,17 +4,10 @@
  * protocol (resolvers/lib/supersede.ts); the key, if any, moves with it.
  */
 import { util, type Context } from '@aws-appsync/utils';
-import {
-  ErrorType,
-  exactlyOne,
-  scheduleKey,
-  validateIdArgument,
-  validateScheduleKey,
-  scheduleView,
-  type ScheduleView,
-} from '../../src/domain/index.js';
+import { ErrorType, scheduleView, type ScheduleView } from '../../src/domain/index.js';
 import type { MutationRescheduleScheduleArgs } from '../../src/generated/graphql.js';
 import { callerOwner, settingsFrom, valueOrFail } from '../lib/common.js';
+import { scheduleTarget } from '../lib/key-lookup.js';
 import { validateRescheduleDue, type RescheduleStash } from '../lib/reschedule-stash.js';
 
 /** Validates the arguments; the pipeline functions find O and move it. */
@@ -23,26 +16,21 @@ export function request(
 ): Record<string, never> {
   const settings = settingsFrom(ctx.env);
   const args = ctx.args;
-  const hasId = args.id !== undefined && args.id !== null;
-  const hasKey = args.key !== undefined && args.key !== null;
-  valueOrFail(exactlyOne('id', hasId, 'key', hasKey));
+  const owner = callerOwner(ctx.identity);
+  const target = scheduleTarget(args, owner, settings.bucketWidthSeconds);
   const nowMs = util.time.nowEpochMilliSeconds();
   const dueAtMs = valueOrFail(
     validateRescheduleDue({ dueAt: args.dueAt, delaySeconds: args.delaySeconds }, nowMs, settings),
   );
-  const owner = callerOwner(ctx.identity);
   const stash = { owner, dueAtMs } as RescheduleStash;
-  if (hasKey) {
-    const key = valueOrFail(validateScheduleKey('key', args.key));
-    stash.lookup = { owner, key };
+  if (target.lookup) {
+    stash.lookup = target.lookup;
   } else {
-    const id = valueOrFail(validateIdArgument('id', args.id ?? ''));
-    const key = scheduleKey(id, settings.bucketWidthSeconds);
-    if (key === null) {
-      util.error(`No schedule with id ${id}`, ErrorType.notFound);
+    if (!target.idKey) {
+      util.error(`No schedule with id ${String(target.id)}`, ErrorType.notFound);
     }
-    stash.id = id;
-    stash.idKey = key;
+    stash.id = target.id;
+    stash.idKey = target.idKey;
   }
   Object.assign(ctx.stash, stash);
   return {};

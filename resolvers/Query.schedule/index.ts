@@ -3,34 +3,23 @@
  * schedule, one hop past a reschedule). Another owner's schedule is null.
  */
 import { util, type Context } from '@aws-appsync/utils';
-import {
-  exactlyOne,
-  scheduleKey,
-  scheduleView,
-  validateIdArgument,
-  validateScheduleKey,
-  type ScheduleView,
-} from '../../src/domain/index.js';
+import { scheduleView, type ScheduleView } from '../../src/domain/index.js';
 import type { QueryScheduleArgs } from '../../src/generated/graphql.js';
-import { callerOwner, settingsFrom, valueOrFail } from '../lib/common.js';
+import { callerOwner, settingsFrom } from '../lib/common.js';
+import { scheduleTarget } from '../lib/key-lookup.js';
 import type { ScheduleQueryStash } from '../lib/schedule-query-stash.js';
 
 /** Checks that exactly one of id and key is given and prepares the reads. */
 export function request(
   ctx: Context<QueryScheduleArgs, ScheduleQueryStash>,
 ): Record<string, never> {
-  const settings = settingsFrom(ctx.env);
-  const args = ctx.args;
-  const hasId = args.id !== undefined && args.id !== null;
-  const hasKey = args.key !== undefined && args.key !== null;
-  valueOrFail(exactlyOne('id', hasId, 'key', hasKey));
   const owner = callerOwner(ctx.identity);
+  const target = scheduleTarget(ctx.args, owner, settingsFrom(ctx.env).bucketWidthSeconds);
   ctx.stash.owner = owner;
-  if (hasKey) {
-    ctx.stash.lookup = { owner, key: valueOrFail(validateScheduleKey('key', args.key)) };
+  if (target.lookup) {
+    ctx.stash.lookup = target.lookup;
   } else {
-    const id = valueOrFail(validateIdArgument('id', args.id ?? ''));
-    ctx.stash.idKey = scheduleKey(id, settings.bucketWidthSeconds);
+    ctx.stash.idKey = target.idKey;
   }
   return {};
 }

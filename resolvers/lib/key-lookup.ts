@@ -6,13 +6,17 @@
 import { runtime, util, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
 import {
   Status,
+  exactlyOne,
   isLive,
   scheduleKey,
+  validateIdArgument,
+  validateScheduleKey,
   scheduleKeyRecordKey,
   type ScheduleItem,
   type ScheduleKey,
   type ScheduleKeyRecord,
 } from '../../src/domain/index.js';
+import { valueOrFail } from './common.js';
 
 /** What a key lookup has found so far, kept in the stash between the reads. */
 export interface KeyLookup {
@@ -88,4 +92,33 @@ export function afterScheduleRead(
 export function liveHolder(lookup: KeyLookup): ScheduleItem | null {
   const item = lookup.schedule;
   return item !== undefined && isLive(item.status) ? item : null;
+}
+
+/** Where an `id | key` argument pair points: a key lookup to start, or the item an id encodes. */
+export interface ScheduleTarget {
+  /** By key: the lookup to run. */
+  readonly lookup?: KeyLookup;
+  /** By id: the id as given. */
+  readonly id?: string;
+  /** By id: the item's key, or null when the id is not one of ours. */
+  readonly idKey?: ScheduleKey | null;
+}
+
+/**
+ * Checks that exactly one of `id` and `key` is given and validates it (a ValidationError naming
+ * the argument otherwise), for the by-id-or-key queries and mutations.
+ */
+export function scheduleTarget(
+  args: { readonly id?: string | null; readonly key?: string | null },
+  owner: string,
+  bucketWidthSeconds: number,
+): ScheduleTarget {
+  const hasId = args.id !== undefined && args.id !== null;
+  const hasKey = args.key !== undefined && args.key !== null;
+  valueOrFail(exactlyOne('id', hasId, 'key', hasKey));
+  if (hasKey) {
+    return { lookup: { owner, key: valueOrFail(validateScheduleKey('key', args.key)) } };
+  }
+  const id = valueOrFail(validateIdArgument('id', args.id ?? ''));
+  return { id, idKey: scheduleKey(id, bucketWidthSeconds) };
 }
