@@ -5,6 +5,7 @@
  * cancel in the field resolvers, which alone decide a success.
  */
 import { runtime, util, type Context, type DynamoDBBatchGetItemRequest } from '@aws-appsync/utils';
+import { batchReadRequest } from '../lib/batch-read.js';
 import type { ScheduleItem, ScheduleKey } from '../../src/domain/index.js';
 import { failOnError } from '../lib/common.js';
 import { addUniqueKey, batchData, findByKey } from '../lib/bulk-create.js';
@@ -22,15 +23,11 @@ export function request(ctx: Context<unknown, CancelSchedulesStash>): DynamoDBBa
   if (keys.length === 0) {
     return runtime.earlyReturn(null);
   }
-  return {
-    operation: 'BatchGetItem',
-    tables: {
-      [ctx.stash.tableName]: {
-        keys: keys.map((key) => util.dynamodb.toMapValues({ pk: key.pk, sk: key.sk })),
-        consistentRead: true,
-      },
-    },
-  };
+  return batchReadRequest(
+    ctx.stash.tableName,
+    keys.map((key) => util.dynamodb.toMapValues({ pk: key.pk, sk: key.sk })),
+    true,
+  );
 }
 
 /** Decides the ids in a final state. */

@@ -5,6 +5,7 @@
  * schedule with this token, a collision that this input must not overwrite.
  */
 import { runtime, util, type Context, type DynamoDBBatchGetItemRequest } from '@aws-appsync/utils';
+import { batchReadRequest } from '../lib/batch-read.js';
 import { ErrorType, type ScheduleItem, type ScheduleKey } from '../../src/domain/index.js';
 import { failOnError } from '../lib/common.js';
 import type { ClientTokenRecord } from '../lib/create-stash.js';
@@ -39,15 +40,11 @@ export function request(ctx: Context<unknown, BulkCreateStash>): DynamoDBBatchGe
   if (keys.length === 0) {
     return runtime.earlyReturn(null);
   }
-  return {
-    operation: 'BatchGetItem',
-    tables: {
-      [ctx.stash.tableName]: {
-        keys: keys.map((key) => util.dynamodb.toMapValues({ pk: key.pk, sk: key.sk })),
-        consistentRead: true,
-      },
-    },
-  };
+  return batchReadRequest(
+    ctx.stash.tableName,
+    keys.map((key) => util.dynamodb.toMapValues({ pk: key.pk, sk: key.sk })),
+    true,
+  );
 }
 
 function judge(

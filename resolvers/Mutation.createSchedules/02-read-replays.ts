@@ -6,6 +6,7 @@
  * again could revive a cancelled schedule, so the recorded copy is returned instead.
  */
 import { runtime, util, type Context, type DynamoDBBatchGetItemRequest } from '@aws-appsync/utils';
+import { batchReadRequest } from '../lib/batch-read.js';
 import type { ScheduleItem, ScheduleKey } from '../../src/domain/index.js';
 import { failOnError } from '../lib/common.js';
 import {
@@ -39,15 +40,11 @@ export function request(ctx: Context<unknown, BulkCreateStash>): DynamoDBBatchGe
   if (keys.length === 0) {
     return runtime.earlyReturn(null);
   }
-  return {
-    operation: 'BatchGetItem',
-    tables: {
-      [ctx.stash.tableName]: {
-        keys: keys.map((key) => util.dynamodb.toMapValues({ pk: key.pk, sk: key.sk })),
-        consistentRead: true,
-      },
-    },
-  };
+  return batchReadRequest(
+    ctx.stash.tableName,
+    keys.map((key) => util.dynamodb.toMapValues({ pk: key.pk, sk: key.sk })),
+    true,
+  );
 }
 
 /** The current item, a missing young one to put again, or the recorded copy. */

@@ -1,5 +1,5 @@
 /*
- * BatchGetItem of schedule items for `schedules`. Batch requests name their table, which AppSync
+ * BatchGetItem of schedule items (for `schedules` and the bulk mutations). Batch requests name their table, which AppSync
  * gives the resolvers in ctx.env (TABLE_NAME).
  */
 import { util, type DynamoDBBatchGetItemRequest } from '@aws-appsync/utils';
@@ -15,13 +15,17 @@ export function tableNameFrom(env: Record<string, string>): string {
   return name;
 }
 
-/** An eventually consistent batch read of these keys (at most 100, the page limit). */
+/**
+ * A batch read of these keys (at most 100), eventually consistent unless `consistent` (the bulk
+ * mutations decide on what they read, so they read consistently).
+ */
 export function batchReadRequest(
   table: string,
   keys: readonly Record<string, unknown>[],
+  consistent = false,
 ): DynamoDBBatchGetItemRequest {
   const tables: DynamoDBBatchGetItemRequest['tables'] = {};
-  tables[table] = { keys: keys.slice(), consistentRead: false };
+  tables[table] = { keys: keys.slice(), consistentRead: consistent };
   return { operation: 'BatchGetItem', tables };
 }
 
